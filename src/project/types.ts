@@ -1,0 +1,24 @@
+/** A file of the scanned tree that is not source code: CI configuration, manifests, lockfiles. */
+export interface ProjectFile {
+  /** Path relative to the scanned root, with forward slashes. */
+  path: string;
+  absolutePath: string;
+  size: number;
+}
+
+/**
+ * What project rules see besides file summaries. `files` lists every discovered path (source or
+ * not) that survived ignore rules, so a rule can look for `Dockerfile`, `.github/dependabot.yml`
+ * and lockfiles; `readText` reads one of them lazily and caches the text.
+ */
+export interface ProjectModel {
+  root: string;
+  files: ProjectFile[];
+  /** Source files that were analyzed, relative paths. */
+  sourcePaths: string[];
+  readText(path: string): string | null;
+  /** Advisory database location from `--advisory-db` or the configuration, if any. */
+  advisoryDb: string | null;
+  /** True when the user allowed online advisory lookups. */
+  online: boolean;
+}
