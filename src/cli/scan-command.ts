@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import { scan } from '../engine/scan.js';
+import type { ScanResult } from '../engine/types.js';
+import { formatJson } from '../report/json.js';
+import { formatSarif } from '../report/sarif.js';
+import { formatText } from '../report/text.js';
+import { SEVERITIES, type Rule, type Severity } from '../rules/types.js';
+import { readRulePage } from './catalogue.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface ScanCommandOptions {
+  format: 'text' | 'json' | 'sarif';
+  output?: string;
+  failOn?: Severity;
+  rules?: string[];
+  excludeRules?: string[];
+  config?: string;
+  maxFileSize?: number;
+  jobs?: number;
+  advisoryDb?: string;
+  online?: boolean;
+  progress: boolean;
+  color: boolean;
+}
+
+/** The progress line appears on a terminal only after this long, so quick scans print nothing. */
+const PROGRESS_DELAY_MS = 700;
+
+/** Runs `soc2lint scan` and returns the exit code. */
+export async function runScan(paths: string[], options: ScanCommandOptions): Promise<number> {
+  if (options.output) {
+    checkOutputWritable(options.output);
+  }
+
+  const progress = createProgress(options.progress && process.stderr.isTTY === true);
+  let outcome;
+  try {
+    outcome = await scan({
+      paths,
+      configFile: options.config ?? null,
+      rules: options.rules,
+      excludeRules: options.excludeRules,
+      maxFileSize: options.maxFileSize,
+      jobs: options.jobs,
+      advisoryDb: options.advisoryDb ? path.resolve(options.advisoryDb) : undefined,
+      online: options.online,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.clear();
+  }
+  const { result, rules, config } = outcome;
+
+  if (result.stats.files === 0 && result.findings.length === 0) {
+    process.stderr.write(`warning: no source files to scan under ${paths.join(', ')}.\n`);
+  }
+
+  const report = formatReport(result, rules, options);
+  if (options.output) {
+    fs.writeFileSync(options.output, report);
+  } else {
+    process.stdout.write(report);
+  }
+
+  const failOn = options.failOn ?? config.failOn ?? 'high';
+  return hasFindingAtOrAbove(result, failOn) ? 1 : 0;
+}
+
+function formatReport(result: ScanResult, rules: Rule[], options: ScanCommandOptions): string {
+  switch (options.format) {
+    case 'json':
+      return formatJson(result, rules, { toolVersion: TOOL_VERSION });
+    case 'sarif':
+      return formatSarif(result, rules, { toolVersion: TOOL_VERSION, ruleHelp: readRulePage });
+    default: {
+      const useColor =
+        options.color && !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      return formatText(result, rules, { color: useColor });
+    }
+  }
+}
+
+function hasFindingAtOrAbove(result: ScanResult, failOn: Severity): boolean {
+  const threshold = SEVERITIES.indexOf(failOn);
+  return result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold);
+}
+
+function checkOutputWritable(output: string): void {
+  const folder = path.dirname(path.resolve(output));
+  if (!fs.existsSync(folder)) {
+    throw new ConfigError(`--output ${output}: folder ${folder} not found. Create it or choose another path.`);
+  }
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(`--output ${output}: folder ${folder} is not writable.`, { cause: error });
+  }
+}
+
+function createProgress(enabled: boolean) {
+  const startedAt = Date.now();
+  let shown = false;
+  return {
+    update(done: number, total: number) {
+      if (!enabled || Date.now() - startedAt < PROGRESS_DELAY_MS) {
+        return;
+      }
+      shown = true;
+      process.stderr.write(`\rsoc2lint: analyzed ${done}/${total} files`);
+    },
+    clear() {
+      if (shown) {
+        process.stderr.write('\r\x1b[K');
+      }
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import createDebug from 'debug';
+import type { NameTables } from '../config/names.js';
+import { describeIoError } from '../files/discover.js';
+import { buildModel } from '../model/build.js';
+import type { FileModel, Language } from '../model/types.js';
+import { parseSource } from '../parse/parser.js';
+import { getRule } from '../rules/index.js';
+import type { ReportDescriptor, Rule, Severity } from '../rules/types.js';
+import { createFinding } from './finding.js';
+import type { Finding, ScanNote } from './types.js';
+
+const log = createDebug('soc2lint:engine:analyze');
+
+/** The part of the configuration a worker needs; plain data so it can be posted to a worker. */
+export interface AnalysisSettings {
+  ruleIds: string[];
+  severities: Record<string, Severity | null>;
+  options: Record<string, Record<string, unknown>>;
+  names: NameTables;
+  maxFileSize: number;
+}
+
+export interface SourceFile {
+  path: string;
+  absolutePath: string;
+  language: Language;
+}
+
+export interface FileAnalysis {
+  path: string;
+  findings: Finding[];
+  notes: ScanNote[];
+  /** Project-rule summaries keyed by rule id. */
+  summaries: Record<string, unknown>;
+  lines: number;
+  bytes: number;
+}
+
+/** Lines longer than this, when they make up most of the file, mark generated or minified code. */
+const MINIFIED_LINE_LENGTH = 1000;
+
+/**
+ * Reads, parses and checks one source file. Every failure becomes a note on this file, so one
+ * bad file never costs the findings of others.
+ */
+export function analyzeFile(file: SourceFile, settings: AnalysisSettings): FileAnalysis {
+  const analysis: FileAnalysis = {
+    path: file.path,
+    findings: [],
+    notes: [],
+    summaries: {},
+    lines: 0,
+    bytes: 0,
+  };
+
+  const source = readSource(file, analysis, settings.maxFileSize);
+  if (source === null) {
+    return analysis;
+  }
+
+  const started = performance.now();
+  let tree;
+  try {
+    tree = parseSource(source, file.language);
+  } catch (error) {
+    analysis.notes.push({ path: file.path, kind: 'error', reason: `parse failed: ${(error as Error).message}` });
+    return analysis;
+  }
+
+  try {
+    const model = buildModel(tree, source, file.path, file.language);
+    if (model.hasSyntaxErrors) {
+      analysis.notes.push({
+        path: file.path,
+        kind: 'syntax-error',
+        reason: 'syntax errors; analyzed the parts the parser recovered',
+      });
+    }
+    runRules(model, source, settings, analysis);
+  } catch (error) {
+    log('model or rules failed on %s: %O', file.path, error);
+    analysis.notes.push({ path: file.path, kind: 'error', reason: `analysis failed: ${(error as Error).message}` });
+  } finally {
+    tree.delete();
+  }
+  log('analyzed %s in %d ms', file.path, Math.round(performance.now() - started));
+  return analysis;
+}
+
+function readSource(file: SourceFile, analysis: FileAnalysis, maxFileSize: number): string | null {
+  let buffer: Buffer;
+  try {
+    buffer = fs.readFileSync(file.absolutePath);
+  } catch (error) {
+    analysis.notes.push({ path: file.path, kind: 'unreadable', reason: describeIoError(error) });
+    return null;
+  }
+  analysis.bytes = buffer.length;
+
+  if (buffer.length > maxFileSize) {
+    analysis.notes.push({
+      path: file.path,
+      kind: 'skipped',
+      reason: `larger than the size limit (${buffer.length} > ${maxFileSize} bytes; see --max-file-size)`,
+    });
+    return null;
+  }
+  if (buffer.includes(0)) {
+    analysis.notes.push({ path: file.path, kind: 'skipped', reason: 'binary file (contains NUL bytes)' });
+    return null;
+  }
+
+  // Invalid UTF-8 sequences become U+FFFD, so the rest of the file is still analyzed.
+  let source = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+  if (source.charCodeAt(0) === 0xfeff) {
+    source = source.slice(1);
+  }
+  analysis.lines = countLines(source);
+
+  if (looksMinified(source, analysis.lines)) {
+    analysis.notes.push({ path: file.path, kind: 'skipped', reason: 'minified or generated file' });
+    return null;
+  }
+  return source;
+}
+
+function countLines(source: string): number {
+  if (source.length === 0) {
+    return 0;
+  }
+  let lines = 1;
+  for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) {
+    lines++;
+  }
+  return source.endsWith('\n') ? lines - 1 : lines;
+}
+
+/** True when most of the text sits on very long lines, as in bundles and minified code. */
+function looksMinified(source: string, lines: number): boolean {
+  if (source.length < 5000) {
+    return false;
+  }
+  let longChars = 0;
+  let start = 0;
+  while (start < source.length) {
+    let end = source.indexOf('\n', start);
+    if (end === -1) {
+      end = source.length;
+    }
+    if (end - start > MINIFIED_LINE_LENGTH) {
+      longChars += end - start;
+    }
+    start = end + 1;
+  }
+  return longChars > source.length / 2 || source.length / Math.max(lines, 1) > 500;
+}
+
+function runRules(
+  model: FileModel,
+  source: string,
+  settings: AnalysisSettings,
+  analysis: FileAnalysis,
+): void {
+  const lines = source.split('\n');
+  const seen = new Map<string, number>();
+
+  for (const ruleId of settings.ruleIds) {
+    const rule = getRule(ruleId);
+    if (!rule || (!rule.check && !rule.summarize)) {
+      continue;
+    }
+    const context = {
+      names: settings.names,
+      options: settings.options[ruleId] ?? {},
+      report(descriptor: ReportDescriptor) {
+        const finding = createFinding(rule, descriptor, {
+          path: descriptor.path ?? model.path,
+          lines,
+          model,
+          severity: descriptor.severity ?? settings.severities[ruleId] ?? rule.severity,
+          seen,
+        });
+        analysis.findings.push(finding);
+      },
+    };
+    try {
+      rule.check?.(model, context);
+      if (rule.summarize) {
+        const summary = rule.summarize(model, context);
+        if (summary !== null) {
+          analysis.summaries[ruleId] = summary;
+        }
+      }
+    } catch (error) {
+      reportRuleFailure(rule, error, analysis);
+    }
+  }
+}
+
+function reportRuleFailure(rule: Rule, error: unknown, analysis: FileAnalysis): void {
+  log('rule %s failed on %s: %O', rule.id, analysis.path, error);
+  analysis.notes.push({
+    path: analysis.path,
+    kind: 'error',
+    reason: `rule ${rule.id} failed: ${(error as Error).message}`,
+  });
+}

@@ -1,0 +1,262 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import createDebug from 'debug';
+import { ConfigError, InputError } from '../config/errors.js';
+import { findConfigFile, loadConfig, type Config } from '../config/load.js';
+import { describeIoError, detectLanguage, discoverFiles, type DiscoveredFile } from '../files/discover.js';
+import type { ProjectModel } from '../project/types.js';
+import { getRule, RULES } from '../rules/index.js';
+import type { ReportDescriptor, Rule, Severity } from '../rules/types.js';
+import type { AnalysisSettings, FileAnalysis, SourceFile } from './analyze.js';
+import { createFinding } from './finding.js';
+import { analyzeFiles } from './pool.js';
+import type { Finding, ScanNote, ScanResult } from './types.js';
+
+const log = createDebug('soc2lint:engine:scan');
+
+export interface ScanOptions {
+  /** Files and folders to scan; at least one. */
+  paths: string[];
+  /** Explicit configuration file; otherwise one is looked up in the root. */
+  configFile?: string | null;
+  /** Only these rules (ids or names). */
+  rules?: string[];
+  /** Leave out these rules (ids or names). */
+  excludeRules?: string[];
+  maxFileSize?: number;
+  /** Worker threads; defaults to the available cores, at most 4. */
+  jobs?: number;
+  advisoryDb?: string | null;
+  online?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScanOutcome {
+  result: ScanResult;
+  config: Config;
+  rules: Rule[];
+}
+
+/** Scans the given paths with the enabled rules and returns every finding and note. */
+export async function scan(options: ScanOptions): Promise<ScanOutcome> {
+  const started = performance.now();
+  const targets = options.paths.map((target) => path.resolve(target));
+  for (const target of targets) {
+    if (!fs.existsSync(target)) {
+      throw new InputError(`${target}: path not found. Check the path and try again.`);
+    }
+  }
+  const root = chooseRoot(targets);
+  const configFile = options.configFile ? path.resolve(options.configFile) : findConfigFile(root);
+  const config = loadConfig(configFile);
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  const rules = selectRules(config, options.rules, options.excludeRules);
+
+  const discovery = discoverTargets(root, targets, config.ignore, maxFileSize);
+  const sources: SourceFile[] = discovery.files.flatMap((file) =>
+    file.language ? [{ path: file.path, absolutePath: file.absolutePath, language: file.language }] : [],
+  );
+  const settings = toAnalysisSettings(config, rules, maxFileSize);
+  const jobs = options.jobs ?? Math.min(4, Math.max(1, os.availableParallelism()));
+  log('scanning %d source files of %d under %s', sources.length, discovery.files.length, root);
+
+  const analyses = await analyzeFiles(sources, settings, jobs, (done) =>
+    options.onProgress?.(done, sources.length),
+  );
+  const findings = analyses.flatMap((analysis) => analysis.findings);
+  const notes = [...discovery.notes, ...analyses.flatMap((analysis) => analysis.notes)];
+
+  const project = createProjectModel(root, discovery.files, sources, {
+    advisoryDb: options.advisoryDb ?? config.advisoryDb,
+    online: options.online ?? false,
+  });
+  await runProjectRules(rules, project, analyses, settings, findings, notes);
+
+  findings.sort(compareFindings);
+  notes.sort((left, right) => left.path.localeCompare(right.path));
+  return {
+    result: {
+      root,
+      findings,
+      notes,
+      stats: {
+        files: sources.length,
+        lines: analyses.reduce((sum, analysis) => sum + analysis.lines, 0),
+        bytes: analyses.reduce((sum, analysis) => sum + analysis.bytes, 0),
+        durationMs: Math.round(performance.now() - started),
+      },
+    },
+    config,
+    rules,
+  };
+}
+
+/** One folder is its own root; several paths or files are reported relative to the working folder. */
+function chooseRoot(targets: string[]): string {
+  if (targets.length === 1 && fs.statSync(targets[0]!).isDirectory()) {
+    return targets[0]!;
+  }
+  return process.cwd();
+}
+
+/** Resolves `--rules` and `--exclude-rules` against the registry and the configuration. */
+export function selectRules(config: Config, only?: string[], excluded?: string[]): Rule[] {
+  const resolve = (key: string, flag: string): Rule => {
+    const rule = getRule(key);
+    if (!rule) {
+      throw new ConfigError(
+        `${flag}: unknown rule "${key}". Run \`soc2lint rules\` to list rule ids and names.`,
+      );
+    }
+    return rule;
+  };
+  for (const key of Object.keys(config.rules)) {
+    if (!getRule(key)) {
+      throw new ConfigError(
+        `${config.file}: rules.${key} names an unknown rule. Run \`soc2lint rules\` for the ids and names.`,
+      );
+    }
+  }
+  const onlyIds = only?.length ? new Set(only.map((key) => resolve(key, '--rules').id)) : null;
+  const excludedIds = new Set((excluded ?? []).map((key) => resolve(key, '--exclude-rules').id));
+
+  return RULES.filter((rule) => {
+    if (excludedIds.has(rule.id)) {
+      return false;
+    }
+    if (onlyIds) {
+      return onlyIds.has(rule.id);
+    }
+    return getRuleConfig(config, rule)?.enabled ?? true;
+  });
+}
+
+function getRuleConfig(config: Config, rule: Rule) {
+  return config.rules[rule.id] ?? config.rules[rule.name];
+}
+
+function toAnalysisSettings(config: Config, rules: Rule[], maxFileSize: number): AnalysisSettings {
+  const severities: Record<string, Severity | null> = {};
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const rule of rules) {
+    const ruleConfig = getRuleConfig(config, rule);
+    severities[rule.id] = ruleConfig?.severity ?? null;
+    options[rule.id] = ruleConfig?.options ?? {};
+  }
+  return { ruleIds: rules.map((rule) => rule.id), severities, options, names: config.names, maxFileSize };
+}
+
+function discoverTargets(
+  root: string,
+  targets: string[],
+  ignorePatterns: string[],
+  maxFileSize: number,
+): { files: DiscoveredFile[]; notes: ScanNote[] } {
+  const files: DiscoveredFile[] = [];
+  const notes: ScanNote[] = [];
+  for (const target of targets) {
+    const relativeTarget = toRelative(root, target);
+    if (fs.statSync(target).isDirectory()) {
+      const discovery = discoverFiles(target, { ignore: ignorePatterns, maxFileSize });
+      const prefix = relativeTarget === '' ? '' : `${relativeTarget}/`;
+      files.push(...discovery.files.map((file) => ({ ...file, path: prefix + file.path })));
+      notes.push(...discovery.notes.map((note) => ({ ...note, path: prefix + note.path })));
+      continue;
+    }
+    // A file named on the command line is scanned even when an ignore pattern covers it.
+    try {
+      const size = fs.statSync(target).size;
+      files.push({ path: relativeTarget, absolutePath: target, size, language: detectLanguage(target) });
+    } catch (error) {
+      notes.push({ path: relativeTarget, kind: 'unreadable', reason: describeIoError(error) });
+    }
+  }
+  const unique = new Map(files.map((file) => [file.path, file]));
+  return { files: [...unique.values()], notes };
+}
+
+function toRelative(root: string, target: string): string {
+  return path.relative(root, target).split(path.sep).join('/');
+}
+
+function createProjectModel(
+  root: string,
+  files: DiscoveredFile[],
+  sources: SourceFile[],
+  advisories: { advisoryDb: string | null; online: boolean },
+): ProjectModel {
+  const texts = new Map<string, string | null>();
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  return {
+    root,
+    files: files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, size: file.size })),
+    sourcePaths: sources.map((source) => source.path),
+    readText(relative: string): string | null {
+      if (!texts.has(relative)) {
+        const file = byPath.get(relative);
+        let text: string | null = null;
+        try {
+          text = fs.readFileSync(file?.absolutePath ?? path.join(root, relative), 'utf8');
+        } catch (error) {
+          log('could not read %s: %s', relative, describeIoError(error));
+        }
+        texts.set(relative, text);
+      }
+      return texts.get(relative) ?? null;
+    },
+    advisoryDb: advisories.advisoryDb,
+    online: advisories.online,
+  };
+}
+
+async function runProjectRules(
+  rules: Rule[],
+  project: ProjectModel,
+  analyses: FileAnalysis[],
+  settings: AnalysisSettings,
+  findings: Finding[],
+  notes: ScanNote[],
+): Promise<void> {
+  for (const rule of rules) {
+    if (!rule.checkProject) {
+      continue;
+    }
+    const summaries = analyses.flatMap((analysis) =>
+      rule.id in analysis.summaries ? [{ path: analysis.path, summary: analysis.summaries[rule.id] }] : [],
+    );
+    const seen = new Map<string, number>();
+    const context = {
+      names: settings.names,
+      options: settings.options[rule.id] ?? {},
+      report(descriptor: ReportDescriptor) {
+        const reportPath = descriptor.path ?? '.';
+        const text = project.readText(reportPath);
+        findings.push(
+          createFinding(rule, descriptor, {
+            path: reportPath,
+            lines: text === null ? null : text.split('\n'),
+            model: null,
+            severity: descriptor.severity ?? settings.severities[rule.id] ?? rule.severity,
+            seen,
+          }),
+        );
+      },
+    };
+    try {
+      await rule.checkProject(project, summaries, context);
+    } catch (error) {
+      log('project rule %s failed: %O', rule.id, error);
+      notes.push({ path: '.', kind: 'error', reason: `rule ${rule.id} failed: ${(error as Error).message}` });
+    }
+  }
+}
+
+function compareFindings(left: Finding, right: Finding): number {
+  return (
+    left.path.localeCompare(right.path) ||
+    left.range.startLine - right.range.startLine ||
+    left.range.startColumn - right.range.startColumn ||
+    left.ruleId.localeCompare(right.ruleId)
+  );
+}

@@ -1,0 +1,15 @@
+import type { Rule } from './types.js';
+
+/** Every rule, ordered by id. */
+export const RULES: Rule[] = [];
+
+const RULES_BY_KEY = new Map<string, Rule>();
+for (const rule of RULES) {
+  RULES_BY_KEY.set(rule.id, rule);
+  RULES_BY_KEY.set(rule.name, rule);
+}
+
+/** Finds a rule by id (`CC7.1.2`) or name (`sensitive-data-in-logs`). */
+export function getRule(key: string): Rule | undefined {
+  return RULES_BY_KEY.get(key);
+}
