@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { makeProject } from '../helpers/temp.js';
+
+test('cli --help lists the commands', () => {
+  const run = runCli(['--help']);
+  assert.equal(run.status, 0);
+  for (const command of ['scan', 'rules', 'explain']) {
+    assert.match(run.stdout, new RegExp(`\\n  ${command}`));
+  }
+});
+
+test('cli help for each command', () => {
+  for (const command of ['scan', 'rules', 'explain']) {
+    const run = runCli([command, '--help']);
+    assert.equal(run.status, 0, command);
+    assert.match(run.stdout, new RegExp(`Usage: soc2lint ${command}`));
+  }
+  assert.match(runCli(['scan', '--help']).stdout, /--fail-on <severity>/);
+});
+
+test('cli missing path exits 2', () => {
+  const run = runCli(['scan', '/nonexistent/project']);
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, 'error: /nonexistent/project: path not found. Check the path and try again.\n');
+  assert.equal(run.stdout, '');
+});
+
+test('cli invalid configuration exits 2', () => {
+  const root = makeProject({ 'soc2lint.config.json': '{ "failOn": "urgent" }', 'a.py': 'x = 1\n' });
+  const run = runCli(['scan', root]);
+  assert.equal(run.status, 2);
+  assert.equal(
+    run.stderr,
+    `error: ${path.join(root, 'soc2lint.config.json')}: failOn is "urgent", which is not one of critical, high, medium, low.\n`,
+  );
+});
+
+test('cli unknown rule exits 2', () => {
+  const root = makeProject({ 'a.py': 'x = 1\n' });
+  const run = runCli(['scan', root, '--rules', 'CC9.9.9']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /--rules: unknown rule "CC9.9.9"\. Run `soc2lint rules`/);
+});
+
+test('cli invalid option value exits 2', () => {
+  const run = runCli(['scan', '.', '--fail-on', 'urgent']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /expected one of critical, high, medium, low/);
+  assert.equal(runCli(['scan', '--format', 'xml']).status, 2);
+  assert.equal(runCli(['scan', '--no-such-flag']).status, 2);
+});
+
+test('cli empty folder warns and exits 0', () => {
+  const root = makeProject({});
+  const run = runCli(['scan', root]);
+  assert.equal(run.status, 0);
+  assert.match(run.stderr, /^warning: no source files to scan under /);
+});
+
+test('cli clean project exits 0', () => {
+  const root = makeProject({ 'app.py': 'import logging\nlogging.info("started")\n' });
+  const run = runCli(['scan', root, '--format', 'json']);
+  assert.equal(run.status, 0);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.findings, []);
+});
+
+test('cli sarif --output writes the file only', () => {
+  const root = makeProject({ 'app.py': 'x = 1\n' });
+  const output = path.join(root, 'out.sarif');
+  const run = runCli(['scan', root, '--format', 'sarif', '--output', output]);
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout, '');
+  const sarif = JSON.parse(fs.readFileSync(output, 'utf8'));
+  assert.equal(sarif.version, '2.1.0');
+});
+
+test('cli output folder must exist', () => {
+  const run = runCli(['scan', '.', '--output', '/nonexistent/dir/out.json']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /folder \/nonexistent\/dir not found/);
+});
+
+test('cli rules lists every rule', () => {
+  const run = runCli(['rules', '--format', 'json']);
+  assert.equal(run.status, 0);
+  const rules = JSON.parse(run.stdout) as { id: string }[];
+  const ids = rules.map((rule) => rule.id);
+  assert.deepEqual(ids, [...ids].sort());
+});
+
+test('cli explain unknown rule exits 2', () => {
+  const run = runCli(['explain', 'nope']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /unknown rule "nope"/);
+});
