@@ -131,6 +131,15 @@ export interface FlowVisit {
   functionId: number;
 }
 
+/** Settings of one walk. */
+export interface WalkFlowOptions {
+  /**
+   * Sub-expressions to descend into, in place of `getFlowChildren`. A rule passes its own when
+   * it knows more about a form, for example that `a && b` evaluates to `b` whenever `a` is set.
+   */
+  getChildren?: (expr: Expr) => Expr[];
+}
+
 /**
  * Visits `start` and every expression its value is built from, following identifiers into
  * their bindings. The visitor returns `skip` to stop below an expression (a sanitizer call, a
@@ -141,7 +150,9 @@ export function walkFlow(
   start: Expr,
   functionId: number,
   visit: (step: FlowVisit) => FlowStep,
+  options: WalkFlowOptions = {},
 ): void {
+  const getChildren = options.getChildren ?? getFlowChildren;
   const stack: { expr: Expr; via: string[]; functionId: number; hops: number }[] = [
     { expr: start, via: [], functionId, hops: 0 },
   ];
@@ -154,7 +165,7 @@ export function walkFlow(
     if (visit({ expr: item.expr, via: item.via, functionId: item.functionId }) === 'skip') {
       continue;
     }
-    const children = getFlowChildren(item.expr);
+    const children = getChildren(item.expr);
     for (let position = children.length - 1; position >= 0; position--) {
       stack.push({ ...item, expr: children[position]! });
     }

@@ -1,7 +1,8 @@
+import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import type { Rule } from './types.js';
 
 /** Every rule, ordered by id. */
-export const RULES: Rule[] = [];
+export const RULES: Rule[] = [sensitiveDataInLogs];
 
 const RULES_BY_KEY = new Map<string, Rule>();
 for (const rule of RULES) {
