@@ -1,0 +1,54 @@
+import type { Tree } from 'web-tree-sitter';
+import type { FileModel } from '../types.js';
+import { addErrorHandlerCatches, collectErrorHandlers, markRequestHandlers } from './handlers.js';
+import { findFrameworks } from './imports.js';
+import { collectCallMounts, collectDecoratorMounts, collectSettingsMounts, orderMounts } from './mounts.js';
+import { createRegistry } from './registry.js';
+import { collectResponses } from './responses.js';
+import { collectCallRoutes, collectClassViewRoutes, collectDecoratorRoutes } from './routes.js';
+import { countLines, createSourceIndex } from './source.js';
+import { createBuildState } from './state.js';
+import { walkModule } from './statements.js';
+import { compareRanges } from './registry.js';
+
+/**
+ * Builds the language-neutral model of one Python file from its tree-sitter tree. The tree is
+ * read once; every later pass works on the facts. `path` is relative to the scanned root.
+ */
+export function buildPythonModel(tree: Tree, source: string, path: string): FileModel {
+  const state = createBuildState(createSourceIndex(source), path);
+  walkModule(state, tree.rootNode);
+
+  const frameworks = findFrameworks(state.imports);
+  const registry = createRegistry(state, frameworks);
+  collectDecoratorRoutes(registry);
+  collectCallRoutes(registry);
+  collectClassViewRoutes(registry);
+  collectDecoratorMounts(registry);
+  collectCallMounts(registry);
+  collectSettingsMounts(registry);
+  registry.routes.sort(compareRanges);
+  orderMounts(registry);
+
+  collectErrorHandlers(registry);
+  markRequestHandlers(registry);
+  addErrorHandlerCatches(registry);
+  const responses = collectResponses(registry);
+
+  return {
+    path,
+    language: 'python',
+    lineCount: countLines(state.source),
+    hasSyntaxErrors: tree.rootNode.hasError,
+    imports: state.imports,
+    functions: state.functions.map((record) => record.fact),
+    bindings: state.bindings,
+    propertyAssignments: state.propertyAssignments,
+    calls: state.calls,
+    catches: state.catches,
+    responses,
+    routes: registry.routes,
+    mounts: registry.mounts,
+    frameworks,
+  };
+}
