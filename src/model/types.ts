@@ -283,6 +283,11 @@ export interface CatchFact {
   range: Range;
   /** Range of the handler body: calls and responses inside it are within the clause. */
   bodyRange: Range;
+  /**
+   * Id of the try block this clause belongs to, as listed in `CallFact.tryIds`. Absent for error
+   * handlers, which belong to no try block.
+   */
+  tryId?: number;
 }
 
 /**
