@@ -43,7 +43,7 @@ export function createFinding(
     path: site.path,
     range: descriptor.range,
     snippet: site.lines ? extractSnippet(site.lines, descriptor.range) : '',
-    fingerprint: computeFingerprint(rule.id, site, descriptor.range, functionName),
+    fingerprint: computeFingerprint(rule.id, site, descriptor, functionName),
     remediation: rule.remediation,
     functionName,
     aicpa: rule.aicpa,
@@ -93,19 +93,31 @@ function findEnclosingFunctionName(model: FileModel | null, range: Range): strin
 /**
  * Hashes the rule, the path, the enclosing function and the finding's code with all whitespace
  * removed, so the fingerprint survives lines inserted above, reformatting and moved functions.
- * A counter separates identical findings in one function.
+ * A counter separates identical findings in one function. Without code to hash (no source text,
+ * or an empty range, as project findings have), the message id and data stand in for it, never
+ * the line number, which would change with every line inserted above.
  */
 function computeFingerprint(
   ruleId: string,
   site: FindingSite,
-  range: Range,
+  descriptor: ReportDescriptor,
   functionName: string | null,
 ): string {
-  const code = site.lines ? normalizeCode(site.lines, range) : `${range.startLine}`;
-  const key = [ruleId, site.path, functionName ?? '', code].join('\u0000');
+  const code = site.lines ? normalizeCode(site.lines, descriptor.range) : '';
+  const subject = code !== '' ? code : describeReport(descriptor);
+  const key = [ruleId, site.path, functionName ?? '', subject].join('\u0000');
   const occurrence = site.seen.get(key) ?? 0;
   site.seen.set(key, occurrence + 1);
   return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+}
+
+/** Describes a report by message id and sorted data: `missingLimiter [["route","/login"]]`. */
+function describeReport(descriptor: ReportDescriptor): string {
+  const data = descriptor.data ?? {};
+  const entries = Object.keys(data)
+    .sort()
+    .map((key) => [key, data[key]]);
+  return `${descriptor.messageId} ${JSON.stringify(entries)}`;
 }
 
 function normalizeCode(lines: string[], range: Range): string {
