@@ -21,4 +21,16 @@ export interface ProjectModel {
   advisoryDb: string | null;
   /** True when the user allowed online advisory lookups. */
   online: boolean;
+  /**
+   * Records that a project input (CI file, lockfile, advisory database) could not be read or
+   * parsed, so the scan result can list it. Optional: rules skip the note when it is absent.
+   */
+  addNote?(note: ProjectNote): void;
+}
+
+/** A project input that a project rule could not use, and why. */
+export interface ProjectNote {
+  path: string;
+  kind: 'unreadable' | 'syntax-error' | 'skipped' | 'error';
+  reason: string;
 }
