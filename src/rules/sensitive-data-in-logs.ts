@@ -76,7 +76,7 @@ const LOOKUP_METHODS: Record<string, number> = {
   getattr: 1,
 };
 
-/** Entries that the message lists before it says "and N more". */
+/** Maximum number of sources a message names before it ends with "and N more". */
 const MAX_LISTED_SOURCES = 3;
 
 /** One value that should not reach a log. */
@@ -212,7 +212,7 @@ function findSensitiveSources(
   return [...sources.values()];
 }
 
-/** What the visitors share while they look at one log call. */
+/** Shared state of the visitors while they check one log call. */
 interface SourceFinder {
   fact: CallFact;
   index: FlowIndex;
@@ -367,7 +367,7 @@ function visitCall(call: CallExpr, finder: SourceFinder): 'descend' | 'skip' {
   return 'descend';
 }
 
-/** The string key of a lookup call (`password` for `data.get("password")`), or null. */
+/** Returns the string key of a lookup call (`password` for `data.get("password")`), or null. */
 function getLookupKey(call: CallExpr): string | null {
   const calleeName = getCalleeName(call);
   if (calleeName === null || !Object.hasOwn(LOOKUP_METHODS, calleeName)) {
@@ -393,10 +393,10 @@ function addSecretLiteral(text: string, finder: SourceFinder): void {
 }
 
 /**
- * Children that carry data into a logged value. It differs from `getFlowChildren` where the
- * rule knows more: a method call carries its receiver (`token.strip()`) but not its callee name,
- * `a && b` is `b` whenever `a` is set, an index carries only its object, and an object entry
- * whose key is sensitive was judged already as a whole.
+ * Returns the children that carry data into a logged value. It differs from `getFlowChildren`
+ * where this rule has more to go on. A method call carries its receiver (`token.strip()`) but
+ * not its callee name, `a && b` is `b` whenever `a` is set, and an index carries only its
+ * object. An object entry whose key is sensitive was already judged as a whole.
  */
 function getLogFlowChildren(expr: Expr, names: NameTables): Expr[] {
   switch (expr.kind) {
@@ -439,7 +439,7 @@ interface HarmlessOptions {
   allowPlainStrings: boolean;
 }
 
-/** How deep `isHarmless` looks into a value before it gives up and calls it harmful. */
+/** Maximum depth that `isHarmless` looks into a value before it calls the value harmful. */
 const MAX_HARMLESS_DEPTH = 4;
 
 /**
@@ -510,7 +510,7 @@ function matchesPathEnd(path: string, entries: string[]): boolean {
   return entries.some((entry) => path === entry || path.endsWith(`.${entry}`));
 }
 
-/** The expression as written when it is short (`data['password']`), else its sensitive name. */
+/** Returns the expression as written when it is short (`data['password']`), else its sensitive name. */
 function getLabel(expr: Expr, name: string): string {
   const text = expr.text.replace(/\s+/g, ' ');
   return text.length <= 40 && !text.includes('`') ? text : name;

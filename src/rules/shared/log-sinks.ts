@@ -4,6 +4,8 @@ import type { CallExpr, CallFact, Expr } from '../../model/types.js';
 
 /** How many bindings `isLoggerExpr` follows from a receiver to the logger factory call. */
 const MAX_LOGGER_HOPS = 4;
+/** Maximum length of callee text that a message quotes; longer callees become their dotted path. */
+const MAX_SINK_LENGTH = 60;
 
 /** The logger tables, prepared once per configuration. */
 interface LoggerTables {
@@ -46,8 +48,8 @@ function getLoggerTables(names: NameTables): LoggerTables {
 }
 
 /**
- * Returns the sink path of a call that writes a log record (`logger.info`, `request.log.warn`,
- * `logging.getLogger.info`), or null. The callee must end in a log method, and its receiver
+ * Returns the callee of a call that writes a log record, as a message quotes it (`logger.info`,
+ * `request.log.warn`, `structlog.get_logger().info`), or null. The callee must end in a log method, and its receiver
  * must be logger-like: a known logger name, a name bound to a logger factory call, or a child
  * logger of one. `Math.log(x)` and `changelog.info()` are not log calls.
  */
@@ -60,7 +62,9 @@ export function findLogSink(fact: CallFact, index: FlowIndex, names: NameTables)
   if (!isLoggerExpr(callee.object, index, fact.functionId, tables, 0)) {
     return null;
   }
-  return fact.call.calleePath ?? callee.text;
+  // The callee as written reads better in a message: `structlog.get_logger().info`.
+  const text = callee.text.replace(/\s*\n\s*/g, '');
+  return text.length <= MAX_SINK_LENGTH ? text : (fact.call.calleePath ?? callee.property);
 }
 
 function isLoggerExpr(

@@ -2,8 +2,8 @@ import { splitWords, type NameTables } from '../../config/names.js';
 import type { CallExpr } from '../../model/types.js';
 
 /**
- * How a name reads: `sensitive` holds a secret or personal data (`reset_token`), `derived` names
- * something computed from one (`password_length`, `has_token`), `neutral` is anything else.
+ * How a name reads: a `sensitive` name is a secret or personal data (`reset_token`), a `derived`
+ * name is something computed from one (`password_length`, `has_token`), and `neutral` is the rest.
  */
 export type NameClass = 'sensitive' | 'derived' | 'neutral';
 
@@ -134,7 +134,7 @@ function containsWords(words: string[], entry: string[]): boolean {
   return false;
 }
 
-/** The last name of a callee: `sha256` for `hashlib.sha256`, `digest` for `h.update(x).digest`. */
+/** Returns the last name of a callee: `sha256` for `hashlib.sha256`, `digest` for `h.update(x).digest`. */
 export function getCalleeName(call: CallExpr): string | null {
   if (call.callee.kind === 'member') {
     return call.callee.property;
