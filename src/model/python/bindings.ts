@@ -42,7 +42,7 @@ export function convertAssignment(state: BuildState, node: Node): void {
 
 /**
  * Records `x += y`. With a string on either side it binds `x` to a concatenation of both, so a
- * secret appended to a message stays visible; other operators give an `other` of both sides.
+ * secret appended to a message stays visible. Other operators give an `other` of both sides.
  */
 export function convertAugmentedAssignment(state: BuildState, node: Node): void {
   const leftNode = node.childForFieldName('left');
@@ -69,7 +69,7 @@ export function convertAugmentedAssignment(state: BuildState, node: Node): void 
 
 /**
  * Binds one assignment target to `value`. A tuple target binds each name to the matching item
- * of a literal of the same length, or else to `value[i]`; a starred name gets an `other` of all.
+ * of a literal of the same length, or else to `value[i]`. A starred name gets an `other` of all.
  */
 export function assignTarget(state: BuildState, target: Node, value: Expr, range: Range): void {
   const pending: { target: Node; value: Expr }[] = [{ target, value }];
@@ -115,7 +115,8 @@ function unpackTargets(targets: Node[], value: Expr): { target: Node; value: Exp
 }
 
 function indexInto(value: Expr, position: number): Expr {
-  const index: Expr = { kind: 'literal', value: position, range: value.range, text: String(position) };
+  const text = String(position);
+  const index: Expr = { kind: 'literal', value: position, range: value.range, text };
   return { kind: 'index', object: value, index, key: null, range: value.range, text: value.text };
 }
 

@@ -26,6 +26,7 @@ import {
 /**
  * Nesting depth past which an expression becomes an `other` with no children. It bounds the
  * recursion, so a file with thousands of nested brackets cannot overflow the stack.
+ * NOTE: calls, lambdas and walrus bindings nested deeper than this are not recorded.
  */
 export const MAX_EXPR_DEPTH = 150;
 
@@ -74,7 +75,7 @@ export function convertExpr(state: BuildState, node: Node, depth = 0): Expr {
   switch (type) {
     case 'identifier':
     case 'keyword_identifier':
-      return { kind: 'identifier', name: state.source.text.slice(current.startIndex, current.endIndex), ...span };
+      return { kind: 'identifier', name: readNodeText(state, current), ...span };
     case 'attribute':
       return convertAttribute(state, current, span, depth);
     case 'subscript':
@@ -121,7 +122,7 @@ export function convertExpr(state: BuildState, node: Node, depth = 0): Expr {
   if (COMPREHENSIONS.has(type)) {
     return convertComprehension(state, current, span, depth);
   }
-  return { kind: 'other', syntax: type, children: convertChildren(state, current, depth), ...span };
+  return convertAsOther(state, current, span, depth, type);
 }
 
 /** Range and text of a node, reading its end offset from WebAssembly once. */
@@ -159,8 +160,8 @@ export function convertArguments(state: BuildState, node: Node, depth: number): 
     if (type === 'keyword_argument') {
       const nameNode = child.childForFieldName('name');
       const valueNode = child.childForFieldName('value');
-      const name = nameNode ? state.source.text.slice(nameNode.startIndex, nameNode.endIndex) : '';
-      const value = valueNode ? convertExpr(state, valueNode, depth) : convertExpr(state, child, depth);
+      const name = nameNode ? readNodeText(state, nameNode) : '';
+      const value = convertExpr(state, valueNode ?? child, depth);
       args.push({ name, spread: 'none', value });
     } else if (type === 'list_splat') {
       args.push({ name: null, spread: 'list', value: convertFirstChild(state, child, depth) });
@@ -177,10 +178,10 @@ function convertAttribute(state: BuildState, node: Node, span: Span, depth: numb
   const objectNode = node.childForFieldName('object');
   const propertyNode = node.childForFieldName('attribute');
   if (!objectNode || !propertyNode) {
-    return { kind: 'other', syntax: 'attribute', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   const object = convertExpr(state, objectNode, depth + 1);
-  const property = state.source.text.slice(propertyNode.startIndex, propertyNode.endIndex);
+  const property = readNodeText(state, propertyNode);
   return { kind: 'member', object, property, ...span };
 }
 
@@ -188,7 +189,7 @@ function convertSubscript(state: BuildState, node: Node, span: Span, depth: numb
   const valueNode = node.childForFieldName('value');
   const indexNodes = node.childrenForFieldName('subscript');
   if (!valueNode || indexNodes.length === 0) {
-    return { kind: 'other', syntax: 'subscript', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   const object = convertExpr(state, valueNode, depth + 1);
   const indexes = indexNodes.map((indexNode) => convertExpr(state, indexNode, depth + 1));
@@ -322,7 +323,7 @@ function convertDictionary(state: BuildState, node: Node, span: Span, depth: num
 function convertConditional(state: BuildState, node: Node, span: Span, depth: number): Expr {
   const children = getCodeChildren(node);
   if (children.length !== 3) {
-    return { kind: 'other', syntax: 'conditional_expression', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   // Python writes `consequent if test else alternate`.
   const consequent = convertExpr(state, children[0], depth + 1);
@@ -336,7 +337,7 @@ function convertBoolean(state: BuildState, node: Node, span: Span, depth: number
   const rightNode = node.childForFieldName('right');
   const operatorNode = node.childForFieldName('operator');
   if (!leftNode || !rightNode || !operatorNode) {
-    return { kind: 'other', syntax: 'boolean_operator', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   const operator = operatorNode.type === 'and' ? '&&' : '||';
   const left = convertExpr(state, leftNode, depth + 1);
@@ -352,7 +353,7 @@ function convertBinary(state: BuildState, node: Node, span: Span, depth: number)
   const leftNode = node.childForFieldName('left');
   const rightNode = node.childForFieldName('right');
   if (!leftNode || !rightNode) {
-    return { kind: 'other', syntax: 'binary_operator', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   const left = convertExpr(state, leftNode, depth + 1);
   const right = convertExpr(state, rightNode, depth + 1);
@@ -378,7 +379,8 @@ function convertPlusChain(state: BuildState, node: Node, span: Span, depth: numb
     if (!leftNode) {
       break;
     }
-    if (leftNode.type !== 'binary_operator' || leftNode.childForFieldName('operator')?.type !== '+') {
+    const isPlus = leftNode.childForFieldName('operator')?.type === '+';
+    if (leftNode.type !== 'binary_operator' || !isPlus) {
       operandNodes.push(leftNode);
       break;
     }
@@ -401,7 +403,7 @@ function convertWalrus(state: BuildState, node: Node, span: Span, depth: number)
   const nameNode = node.childForFieldName('name');
   const valueNode = node.childForFieldName('value');
   if (!nameNode || !valueNode) {
-    return { kind: 'other', syntax: 'named_expression', children: convertChildren(state, node, depth), ...span };
+    return convertAsOther(state, node, span, depth);
   }
   const value = convertExpr(state, valueNode, depth + 1);
   assignTarget(state, nameNode, value, span.range);
@@ -410,7 +412,7 @@ function convertWalrus(state: BuildState, node: Node, span: Span, depth: number)
 
 /**
  * Converts a comprehension into an `other` whose children are the element expression, the
- * iterables and the filters; each loop variable is bound to an `other` of its iterable.
+ * iterables and the filters. Each loop variable is bound to an `other` of its iterable.
  */
 function convertComprehension(state: BuildState, node: Node, span: Span, depth: number): OtherExpr {
   const children: Expr[] = [];
@@ -420,7 +422,8 @@ function convertComprehension(state: BuildState, node: Node, span: Span, depth: 
       continue;
     }
     if (type === 'for_in_clause') {
-      const iterables = child.childrenForFieldName('right').map((right) => convertExpr(state, right, depth + 1));
+      const rights = child.childrenForFieldName('right');
+      const iterables = rights.map((right) => convertExpr(state, right, depth + 1));
       children.push(...iterables);
       const leftNode = child.childForFieldName('left');
       if (leftNode) {
@@ -435,6 +438,22 @@ function convertComprehension(state: BuildState, node: Node, span: Span, depth: 
     }
   }
   return { kind: 'other', syntax: node.type, children, ...span };
+}
+
+/** Source text of a small node such as a name; callers never pass a statement or a block. */
+export function readNodeText(state: BuildState, node: Node): string {
+  return state.source.text.slice(node.startIndex, node.endIndex);
+}
+
+function convertAsOther(
+  state: BuildState,
+  node: Node,
+  span: Span,
+  depth: number,
+  syntax = node.type,
+): OtherExpr {
+  const children = convertChildren(state, node, depth);
+  return { kind: 'other', syntax, children, ...span };
 }
 
 function convertChildren(state: BuildState, node: Node, depth: number): Expr[] {

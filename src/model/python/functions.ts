@@ -188,7 +188,7 @@ function convertParameters(
   return parameters;
 }
 
-/** The identifier that names a parameter, looking through `*args`, `**kwargs` and annotations. */
+/** Finds the identifier that names a parameter, through `*args`, `**kwargs` and annotations. */
 function findParameterName(node: Node): Node | null {
   let current: Node | null = node;
   while (current) {
@@ -222,7 +222,8 @@ function collectPatternNames(state: BuildState, node: Node): string[] {
 }
 
 function collectDependency(expr: Expr, dependencies: CallExpr[]): void {
-  if (expr.kind === 'call' && expr.calleePath && DEPENDENCY_CALLS.has(getLastSegment(expr.calleePath))) {
+  const path = expr.kind === 'call' ? expr.calleePath : null;
+  if (expr.kind === 'call' && path !== null && DEPENDENCY_CALLS.has(getLastSegment(path))) {
     dependencies.push(expr);
   }
 }

@@ -87,7 +87,8 @@ export function collectErrorHandlers(registry: Registry): void {
 export function markRequestHandlers(registry: Registry): void {
   const isViewsFile = /(^|\/)views(\.py$|\/)/.test(registry.state.path);
   for (const record of registry.state.functions) {
-    if (registry.requestHandlerIds.has(record.fact.id) || isDjangoFunctionView(record, isViewsFile)) {
+    const isRouteHandler = registry.requestHandlerIds.has(record.fact.id);
+    if (isRouteHandler || isDjangoFunctionView(record, isViewsFile)) {
       record.fact.isRequestHandler = true;
     }
   }
@@ -107,7 +108,8 @@ export function addErrorHandlerCatches(registry: Registry): void {
     if (!record) {
       continue;
     }
-    const parameter = mark.errorParameter === null ? undefined : record.fact.parameters[mark.errorParameter];
+    const position = mark.errorParameter;
+    const parameter = position === null ? undefined : record.fact.parameters[position];
     state.catches.push({
       id: state.nextBlockId,
       functionId: record.fact.id,
@@ -126,7 +128,8 @@ function isDjangoFunctionView(record: FunctionRecord, isViewsFile: boolean): boo
   if (fact.parentId !== 0 || fact.className !== null || fact.name === null) {
     return false;
   }
-  if (fact.decorators.some((decorator) => DJANGO_VIEW_DECORATORS.has(getLastSegment(decorator.path)))) {
+  const decoratorNames = fact.decorators.map((decorator) => getLastSegment(decorator.path));
+  if (decoratorNames.some((name) => DJANGO_VIEW_DECORATORS.has(name))) {
     return true;
   }
   const first = fact.parameters[0];
@@ -148,7 +151,12 @@ function markReference(
   if (handlerId === null) {
     return;
   }
-  const types = errorType ? [toTypeName(errorType)] : typeName !== null ? [typeName] : [];
+  let types: string[] = [];
+  if (errorType) {
+    types = [toTypeName(errorType)];
+  } else if (typeName !== null) {
+    types = [typeName];
+  }
   addMark(registry, { functionId: handlerId, types, errorParameter });
 }
 
@@ -158,7 +166,7 @@ function addMark(registry: Registry, mark: ErrorHandlerMark): void {
   }
 }
 
-/** An exception class path (`ValueError`, `exceptions.HTTPException`) or a status code (`404`). */
+/** Reads an exception class path (`exceptions.HTTPException`) or a status code (`404`). */
 function toTypeName(expr: Expr): string {
   return getPlainPath(expr) ?? expr.text;
 }

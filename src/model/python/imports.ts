@@ -54,7 +54,8 @@ export function findFrameworks(imports: ImportFact[]): Framework[] {
   const frameworks: Framework[] = [];
   for (const fact of imports) {
     const topModule = fact.module.split('.')[0];
-    const framework = FRAMEWORK_MODULES[topModule] ?? (topModule.startsWith('flask_') ? 'flask' : undefined);
+    const isFlaskExtension = topModule.startsWith('flask_');
+    const framework = FRAMEWORK_MODULES[topModule] ?? (isFlaskExtension ? 'flask' : undefined);
     if (framework && !frameworks.includes(framework)) {
       frameworks.push(framework);
     }

@@ -2,14 +2,18 @@ import type { Tree } from 'web-tree-sitter';
 import type { FileModel } from '../types.js';
 import { addErrorHandlerCatches, collectErrorHandlers, markRequestHandlers } from './handlers.js';
 import { findFrameworks } from './imports.js';
-import { collectCallMounts, collectDecoratorMounts, collectSettingsMounts, orderMounts } from './mounts.js';
-import { createRegistry } from './registry.js';
+import {
+  collectCallMounts,
+  collectDecoratorMounts,
+  collectSettingsMounts,
+  orderMounts,
+} from './mounts.js';
+import { compareRanges, createRegistry } from './registry.js';
 import { collectResponses } from './responses.js';
 import { collectCallRoutes, collectClassViewRoutes, collectDecoratorRoutes } from './routes.js';
 import { countLines, createSourceIndex } from './source.js';
 import { createBuildState } from './state.js';
 import { walkModule } from './statements.js';
-import { compareRanges } from './registry.js';
 
 /**
  * Builds the language-neutral model of one Python file from its tree-sitter tree. The tree is
@@ -34,6 +38,8 @@ export function buildPythonModel(tree: Tree, source: string, path: string): File
   markRequestHandlers(registry);
   addErrorHandlerCatches(registry);
   const responses = collectResponses(registry);
+  // Catch ids follow the walk, which reaches a try's clauses before the body's nested tries.
+  state.catches.sort(compareRanges);
 
   return {
     path,

@@ -15,6 +15,9 @@ import {
   type Registry,
 } from './registry.js';
 
+/** FastAPI and Starlette constructors that take app-wide `dependencies=` or `middleware=`. */
+const APP_CONSTRUCTORS = new Set(['APIRouter', 'FastAPI', 'Starlette']);
+
 /** Decorators that run a function before every request of the app or blueprint. */
 const BEFORE_REQUEST = new Set(['before_request', 'before_app_request']);
 
@@ -80,7 +83,7 @@ export function collectCallMounts(registry: Registry): void {
     } else if (name === 'Blueprint' && assigned !== null) {
       const prefix = getStringValue(getKeyword(args, 'url_prefix'));
       addMount(registry, 'flask', assigned, prefix, [], range);
-    } else if ((name === 'APIRouter' || name === 'FastAPI' || name === 'Starlette') && assigned !== null) {
+    } else if (APP_CONSTRUCTORS.has(name) && assigned !== null) {
       addAppMount(registry, name === 'Starlette' ? 'starlette' : 'fastapi', assigned, args, range);
     } else if (name === 'Limiter') {
       const app = getKeyword(args, 'app') ?? findAppArgument(registry, first);
@@ -109,7 +112,8 @@ export function collectSettingsMounts(registry: Registry): void {
     } else if (binding.name === 'REST_FRAMEWORK' && value.kind === 'object') {
       const refs: MiddlewareRef[] = [];
       for (const entry of value.entries) {
-        if (entry.key !== null && DRF_DEFAULT_CLASSES.has(entry.key) && entry.value.kind === 'array') {
+        const isDefault = entry.key !== null && DRF_DEFAULT_CLASSES.has(entry.key);
+        if (isDefault && entry.value.kind === 'array') {
           refs.push(...toStringRefs(entry.value.items));
         }
       }
@@ -162,7 +166,12 @@ function addAppMount(
   const prefix = getStringValue(getKeyword(args, 'prefix'));
   const refs = toDependencyRefs(getKeyword(args, 'dependencies'));
   const middleware = getKeyword(args, 'middleware');
-  const items = middleware?.kind === 'array' ? middleware.items : middleware ? [middleware] : [];
+  let items: Expr[] = [];
+  if (middleware?.kind === 'array') {
+    items = middleware.items;
+  } else if (middleware) {
+    items = [middleware];
+  }
   for (const item of items) {
     // `Middleware(GZipMiddleware, minimum_size=500)` is named after the class it installs.
     const installed = item.kind === 'call' ? getPositional(item.arguments, 0) : null;
@@ -188,7 +197,7 @@ function addInitApp(registry: Registry, owner: string, app: Expr, call: Expr, ra
   addMount(registry, getOwnerFramework(registry, appPath), appPath, null, [ref], range);
 }
 
-/** The app passed first to `Limiter(app, ...)`, as Flask-Limiter before 3.0 takes it. */
+/** Returns the app passed first to `Limiter(app, ...)`, as Flask-Limiter before 3.0 takes it. */
 function findAppArgument(registry: Registry, first: Expr | null): Expr | null {
   const path = first ? getPlainPath(first) : null;
   if (path === null) {

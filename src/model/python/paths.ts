@@ -61,7 +61,7 @@ export function getReceiverPath(path: string): string | null {
   return dot === -1 ? null : path.slice(0, dot);
 }
 
-/** The `position`-th argument without a keyword or spread, or null. */
+/** Returns the `position`-th argument without a keyword or spread, or null. */
 export function getPositional(args: Argument[], position: number): Expr | null {
   let seen = 0;
   for (const argument of args) {
@@ -76,7 +76,7 @@ export function getPositional(args: Argument[], position: number): Expr | null {
   return null;
 }
 
-/** The value of the first keyword argument among `names`, or null. */
+/** Returns the value of the first keyword argument among `names`, or null. */
 export function getKeyword(args: Argument[], ...names: string[]): Expr | null {
   for (const argument of args) {
     if (argument.name !== null && names.includes(argument.name)) {
@@ -86,12 +86,12 @@ export function getKeyword(args: Argument[], ...names: string[]): Expr | null {
   return null;
 }
 
-/** A keyword argument, else the positional one: `Route('/p', endpoint=f)` or `Route('/p', f)`. */
+/** Returns a keyword argument, else the positional one, as `Route('/p', endpoint=f)` allows. */
 export function getArgument(args: Argument[], position: number, ...names: string[]): Expr | null {
   return getKeyword(args, ...names) ?? getPositional(args, position);
 }
 
-/** The value of a string literal, or null for anything else. */
+/** Returns the value of a string literal, or null for anything else. */
 export function getStringValue(expr: Expr | null): string | null {
   return expr?.kind === 'string' ? expr.value : null;
 }
@@ -111,7 +111,7 @@ export function getStringItems(expr: Expr | null): string[] | null {
   return values;
 }
 
-/** A name or dotted path (`views.login`), else the call path for a call, else null. */
+/** Returns a name or dotted path (`views.login`), the call path for a call, else null. */
 export function getReferencePath(expr: Expr | null): string | null {
   if (!expr) {
     return null;

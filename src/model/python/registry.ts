@@ -14,15 +14,15 @@ const APP_CONSTRUCTORS: Record<string, Framework> = {
 
 const DEPENDENCY_CALLS = new Set(['Depends', 'Security']);
 
-/** How the framework passes the error to an error handler: which parameter receives it. */
+/** Error handler found in the file, with the parameter that receives the error. */
 export interface ErrorHandlerMark {
   functionId: number;
   types: string[];
-  /** Index of the parameter bound to the error, or null when the handler gets none (`handler500`). */
+  /** Index of the parameter bound to the error; null when there is none, as for `handler500`. */
   errorParameter: number | null;
 }
 
-/** What the route, mount and handler passes share about one file. */
+/** Facts and lookups that the route, mount and handler passes share for one file. */
 export interface Registry {
   state: BuildState;
   frameworks: Framework[];
@@ -91,15 +91,16 @@ export function getOwnerFramework(registry: Registry, owner: string | null): Fra
   return 'flask';
 }
 
-/** A middleware reference to an expression: its call path or dotted path, else its text. */
+/** Builds a middleware reference named by the call path or dotted path, else by the text. */
 export function toMiddlewareRef(expr: Expr, range: Range = expr.range): MiddlewareRef {
   const path = expr.kind === 'call' ? expr.calleePath : getPlainPath(expr);
   return { path: path ?? expr.text, expr, range };
 }
 
 /**
- * A reference for a FastAPI dependency. `Depends(RateLimiter(times=5))` is named after what it
- * injects (`RateLimiter`), and its expression is the injected value, so rules can read options.
+ * Builds the reference for a FastAPI dependency. `Depends(RateLimiter(times=5))` is named after
+ * what it injects (`RateLimiter`), and its expression is the injected value, so rules can read
+ * options.
  */
 export function toDependencyRef(expr: Expr): MiddlewareRef {
   if (isCallTo(expr, DEPENDENCY_CALLS)) {
@@ -111,7 +112,7 @@ export function toDependencyRef(expr: Expr): MiddlewareRef {
   return toMiddlewareRef(expr);
 }
 
-/** One middleware reference per item of a list literal, or one for the whole value. */
+/** Builds one middleware reference per item of a list literal, or one for the whole value. */
 export function toDependencyRefs(expr: Expr | null): MiddlewareRef[] {
   if (!expr) {
     return [];
@@ -143,7 +144,8 @@ export function resolveHandler(registry: Registry, expr: Expr | null): HandlerRe
     if (!wrapped) {
       break;
     }
-    wrappers.push({ path: getCalleePath(callee) ?? callee.text, expr: current, range: current.range });
+    const path = getCalleePath(callee) ?? callee.text;
+    wrappers.push({ path, expr: current, range: current.range });
     current = wrapped;
   }
 

@@ -10,7 +10,7 @@ import {
 import { compareRanges, type Registry } from './registry.js';
 import type { ExitRecord } from './state.js';
 
-/** Where a response class or function takes its payload and its status. */
+/** Payload and status arguments of a response class or function. */
 interface ResponseSpec {
   /** Position and keywords of the payload; `jsonify` builds it from all arguments. */
   body: ArgumentSpec | 'jsonify' | null;
@@ -19,6 +19,11 @@ interface ResponseSpec {
   impliedStatus: number | null;
   /** The name counts only in a file that imports one of these frameworks. */
   frameworks: Framework[];
+}
+
+interface ResponseParts {
+  body: Expr | null;
+  status: number | null;
 }
 
 interface ArgumentSpec {
@@ -154,12 +159,12 @@ const MAX_UNWRAP = 8;
 /**
  * Builds the file's responses.
  *
- * One fact per payload: a `return` of a request or error handler gives a `return` fact, and when
- * it returns a response call (`return jsonify(x), 500`, `return make_response(jsonify(x), 500)`)
- * that fact carries the innermost payload (`x`) and the status, and the calls it unwrapped give
- * no fact of their own. Every other response call anywhere gives a `call` fact, and raising an
- * HTTP exception (`raise HTTPException(status_code=500, detail=x)`) a `throw` fact. A status is
- * set only when written or implied by the class name, never from a framework default.
+ * Each payload gives one fact. A `return` in a request or error handler gives a `return` fact.
+ * When it returns a response call (`return jsonify(x), 500`, `return make_response(jsonify(x),
+ * 500)`), that fact carries the innermost payload (`x`) and the status, and the unwrapped calls
+ * give no fact of their own. Every other response call anywhere gives a `call` fact, and raising
+ * an HTTP exception (`raise HTTPException(status_code=500, detail=x)`) gives a `throw` fact. A
+ * status is set only when written or implied by the class name, never from a framework default.
  */
 export function collectResponses(registry: Registry): ResponseFact[] {
   const state = registry.state;
@@ -203,7 +208,7 @@ export function collectResponses(registry: Registry): ResponseFact[] {
   return responses.sort(compareRanges);
 }
 
-/** Reads an HTTP status from `500`, `status.HTTP_500_INTERNAL_SERVER_ERROR` or `HTTPStatus.FORBIDDEN`. */
+/** Reads an HTTP status from `500`, `status.HTTP_500_INTERNAL_SERVER_ERROR` or `HTTPStatus.OK`. */
 export function readStatus(expr: Expr | null): number | null {
   if (!expr) {
     return null;
@@ -299,7 +304,7 @@ function findSpec(
   return spec.frameworks.some((framework) => registry.frameworks.includes(framework)) ? spec : null;
 }
 
-function readSpec(spec: ResponseSpec, call: CallExpr): { body: Expr | null; status: number | null } {
+function readSpec(spec: ResponseSpec, call: CallExpr): ResponseParts {
   const body = spec.body === 'jsonify' ? readJsonifyBody(call) : readArgument(call, spec.body);
   const status = readStatus(readArgument(call, spec.status)) ?? spec.impliedStatus;
   return { body, status };
@@ -316,8 +321,8 @@ function readArgument(call: CallExpr, spec: ArgumentSpec | null): Expr | null {
 }
 
 /**
- * The payload of `jsonify`: its only positional argument, a list of several, or an object of its
- * keyword arguments (`jsonify(error=str(e))`).
+ * Reads the payload of `jsonify`: its only positional argument, a list of several, or an object
+ * of its keyword arguments (`jsonify(error=str(e))`).
  */
 function readJsonifyBody(call: CallExpr): Expr | null {
   const args = call.arguments;
@@ -334,7 +339,10 @@ function readJsonifyBody(call: CallExpr): Expr | null {
   if (args.length === 1) {
     return getPositional(args, 0) ?? args[0].value;
   }
-  return args.length === 0 ? null : { kind: 'array', items: args.map((argument) => argument.value), ...span };
+  if (args.length === 0) {
+    return null;
+  }
+  return { kind: 'array', items: args.map((argument) => argument.value), ...span };
 }
 
 function asgiResponse(): ResponseSpec {

@@ -24,6 +24,9 @@ import { findViewFramework, getViewMethod } from './views.js';
 /** Route decorators named after one HTTP method: Flask 2 and FastAPI `@app.post('/p')`. */
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head', 'options']);
 
+/** Frameworks whose files can declare Starlette `Route(...)` objects. */
+const ASGI = new Set<Framework>(['starlette', 'fastapi']);
+
 /** Django URL functions that bind a path to a view or to an included URL module. */
 const DJANGO_URL_CALLS = new Set(['path', 're_path', 'url']);
 
@@ -119,7 +122,7 @@ export function collectCallRoutes(registry: Registry): void {
           range: call.range,
         });
       }
-    } else if (name === 'Route' && (frameworks.includes('starlette') || frameworks.includes('fastapi'))) {
+    } else if (name === 'Route' && frameworks.some((framework) => ASGI.has(framework))) {
       addStarletteRoute(registry, call.arguments, call.range);
     } else if (owner === null && DJANGO_URL_CALLS.has(name) && frameworks.includes('django')) {
       addDjangoUrl(registry, call.arguments, call.range);
@@ -154,7 +157,8 @@ export function collectClassViewRoutes(registry: Registry): void {
 
     const classMiddleware: MiddlewareRef[] = classRecord.attributes
       .filter((attribute) => CLASS_MIDDLEWARE_ATTRIBUTES.has(attribute.name))
-      .map((attribute) => ({ path: attribute.name, expr: attribute.value, range: attribute.range }));
+      .map(({ name, value, range }) => ({ path: name, expr: value, range }));
+    // NOTE: `@method_decorator(d, name='post')` on the class is kept on every method's route.
     const classDecorators = classRecord.decoratorRecords.map(toDecoratorRef);
     addRoute(registry, {
       framework,
@@ -173,7 +177,9 @@ export function collectClassViewRoutes(registry: Registry): void {
   }
 }
 
-/** The handler's decorators that did not register a route, and its `Depends(...)` parameters. */
+/**
+ * Collects the handler's decorators that registered no route, and its `Depends(...)` parameters.
+ */
 export function getHandlerMiddleware(registry: Registry, record: FunctionRecord): MiddlewareRef[] {
   const refs: MiddlewareRef[] = [];
   for (const decorator of record.decorators) {
@@ -292,7 +298,8 @@ function addDjangoUrl(registry: Registry, args: Argument[], range: Range): void 
   const view = getArgument(args, 1, 'view');
   if (isCallTo(view, INCLUDE_CALLS)) {
     const included = getPositional(view.arguments, 0);
-    const module = getStringValue(included) ?? (included ? toMiddlewareRef(included).path : view.text);
+    const reference = included ? toMiddlewareRef(included).path : view.text;
+    const module = getStringValue(included) ?? reference;
     registry.mounts.push({
       framework: 'django',
       owner: 'urlpatterns',

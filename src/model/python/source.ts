@@ -1,13 +1,13 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types.js';
 
-/** Longest source text kept on an expression or a guard. */
+/** Maximum length of the source text kept on an expression or a guard. */
 export const MAX_TEXT = 200;
 
-/** The scanned source with the start offset of each line, to place nodes without asking tree-sitter. */
+/** The scanned source and where each line starts, to place nodes without calling WebAssembly. */
 export interface SourceIndex {
   text: string;
-  /** UTF-16 offset where each line starts; tree-sitter counts rows by `\n` only, and so does this. */
+  /** UTF-16 offset of each line start. Tree-sitter counts rows by `\n` only, and so does this. */
   lineStarts: number[];
 }
 

@@ -12,16 +12,16 @@ import type {
 } from '../types.js';
 import type { SourceIndex } from './source.js';
 
-/** Most enclosing `if` conditions and `try` blocks kept per call; the innermost ones are kept. */
+/** Maximum number of enclosing `if` conditions and `try` blocks kept per call, innermost first. */
 export const MAX_ENCLOSING = 32;
 
-/** Where a statement runs: its function, the `try` and `except` blocks and `if` tests around it. */
+/** Context of a statement: its function, and the `try`, `except` and `if` blocks around it. */
 export interface Scope {
   functionId: number;
   tryIds: number[];
   catchId: number | null;
   guards: string[];
-  /** The class whose body this is; null inside functions, even methods. */
+  /** Class whose body this scope is. Null inside functions, methods included. */
   classRecord: ClassRecord | null;
 }
 
@@ -50,7 +50,7 @@ export interface DecoratorRecord {
   expr: Expr;
 }
 
-/** What the adapter keeps about a function beyond its fact, for routes and handlers. */
+/** A function's fact plus the data that routes and handlers need about it. */
 export interface FunctionRecord {
   fact: FunctionFact;
   classRecord: ClassRecord | null;
@@ -110,7 +110,7 @@ export function createBuildState(source: SourceIndex, path: string): BuildState 
   };
 }
 
-/** The scope of a new function body: nothing from the definition site guards or protects it. */
+/** Creates the scope of a function body, which no guard or try block of the definition covers. */
 export function createFunctionScope(functionId: number): Scope {
   return { functionId, tryIds: [], catchId: null, guards: [], classRecord: null };
 }

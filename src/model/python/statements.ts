@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../types.js';
 import { assignTarget, convertAssignment, convertAugmentedAssignment } from './bindings.js';
-import { convertExpr, describeNode, getCodeChildren } from './expressions.js';
+import { convertExpr, describeNode, getCodeChildren, readNodeText } from './expressions.js';
 import { convertDecorators, enterClass, enterFunction } from './functions.js';
 import { convertImport } from './imports.js';
 import { getPlainPath } from './paths.js';
@@ -58,7 +58,7 @@ export function walkModule(state: BuildState, root: Node): void {
   }
 }
 
-/** Records what one statement says and returns the nested statements to visit next. */
+/** Records the facts of one statement and returns the nested statements to visit next. */
 function visitStatement(state: BuildState, node: Node): WorkItem[] {
   const scope = state.scope;
   const type = node.type;
@@ -126,7 +126,7 @@ function visitExpressionStatement(state: BuildState, node: Node): void {
   }
 }
 
-/** A bare string statement holds no call and is usually a long docstring, so it is skipped. */
+/** Returns true for a bare string statement, which contains no call and is often a docstring. */
 function isDocstring(state: BuildState, node: Node): boolean {
   const first = state.source.text.charCodeAt(node.startIndex);
   const isQuote = first === 34 || first === 39;
@@ -234,8 +234,8 @@ function visitWith(state: BuildState, node: Node): WorkItem[] {
 }
 
 /**
- * Visits `try`. The body runs inside the try block; each `except` clause becomes a catch whose
- * body runs with that catch id; `else` and `finally` run outside both.
+ * Visits `try`. The body runs inside the try block. Each `except` clause becomes a catch, and its
+ * body runs with that catch id. The `else` and `finally` blocks run outside both.
  */
 function visitTry(state: BuildState, node: Node): WorkItem[] {
   const scope = state.scope;
@@ -273,7 +273,7 @@ function visitExcept(state: BuildState, node: Node, tryId: number): WorkItem | n
       const typeNode = getCodeChildren(child)[0];
       const aliasNode = child.childForFieldName('alias');
       types = typeNode ? readExceptionTypes(state, typeNode) : [];
-      binding = aliasNode ? state.source.text.slice(aliasNode.startIndex, aliasNode.endIndex).trim() : null;
+      binding = aliasNode ? readNodeText(state, aliasNode).trim() : null;
     } else if (types.length === 0) {
       types = readExceptionTypes(state, child);
     }

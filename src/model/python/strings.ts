@@ -127,7 +127,10 @@ export function toFormatLiteral(pattern: string): string {
  * Appends one operand of `+` to a concatenation: string values join the literal, concatenations
  * and f-strings are flattened, and anything else becomes a `{}` part.
  */
-export function appendConcatOperand(target: { literal: string; parts: Expr[] }, operand: Expr): void {
+export function appendConcatOperand(
+  target: { literal: string; parts: Expr[] },
+  operand: Expr,
+): void {
   if (operand.kind === 'string') {
     target.literal += operand.value;
   } else if (

@@ -28,8 +28,8 @@ const FLASK_VIEW_BASES = new Set(['MethodView', 'Resource']);
 
 /**
  * Framework of a class-based view, from its bases: DRF for `*APIView` and `*ViewSet`, Starlette
- * for `HTTPEndpoint`, Flask for `MethodView` and `Resource`, Django for other `*View` bases in a file that
- * imports a framework.
+ * for `HTTPEndpoint`, Flask for `MethodView` and `Resource`, Django for other `*View` bases in
+ * a file that imports a framework.
  * Bases defined in the same file are followed, so `class Login(BaseView)` inherits from
  * `class BaseView(APIView)`. Null when the class is not a view.
  */
