@@ -76,6 +76,26 @@ const LOOKUP_METHODS: Record<string, number> = {
   getattr: 1,
 };
 
+/**
+ * Classes whose instances keep the data they are built from, so `new URLSearchParams(body)`
+ * carries the body. Other constructor calls (`SigV4Auth(credentials)`) build an object that uses
+ * the data, and logging what such an object returns is not logging the data.
+ */
+const CARRYING_CONSTRUCTORS = [
+  'Array',
+  'Buffer',
+  'FormData',
+  'Headers',
+  'Map',
+  'MultiDict',
+  'Object',
+  'OrderedDict',
+  'Set',
+  'String',
+  'URLSearchParams',
+  'defaultdict',
+];
+
 /** Maximum number of sources a message names before it ends with "and N more". */
 const MAX_LISTED_SOURCES = 3;
 
@@ -359,7 +379,8 @@ function visitCall(call: CallExpr, finder: SourceFinder): 'descend' | 'skip' {
   }
 
   const calleeName = getCalleeName(call);
-  if (calleeName !== null && classifyName(calleeName, names) === 'sensitive') {
+  // Skip: `HTTPPasswordMgr()` builds a password manager, not a password.
+  if (calleeName !== null && !isConstructorCall(call) && classifyName(calleeName, names) === 'sensitive') {
     // `get_api_key()`, `secrets.token_hex(16)`, `getCookie('sid')` return the secret itself.
     finder.add({ kind: 'name', label: `${path ?? calleeName}()` });
     return 'skip';
@@ -402,6 +423,9 @@ function getLogFlowChildren(expr: Expr, names: NameTables): Expr[] {
   switch (expr.kind) {
     case 'call': {
       const receiver = expr.callee.kind === 'member' ? [expr.callee.object] : [];
+      if (isConstructorCall(expr) && !CARRYING_CONSTRUCTORS.includes(getCalleeName(expr) ?? '')) {
+        return receiver;
+      }
       if (getLookupKey(expr) === null && isLookupMethod(expr)) {
         // `cache.get(token)` returns what is stored under the token, not the token, and
         // `request.headers.get(name)` one header rather than the whole map.
@@ -422,6 +446,12 @@ function getLogFlowChildren(expr: Expr, names: NameTables): Expr[] {
     default:
       return getFlowChildren(expr);
   }
+}
+
+/** True for `new X(...)` and, by naming convention, for calls of capitalized names: `SigV4Auth(...)`. */
+function isConstructorCall(call: CallExpr): boolean {
+  const calleeName = getCalleeName(call);
+  return call.isNew || (calleeName !== null && /^[A-Z]/.test(calleeName));
 }
 
 function isLookupMethod(call: CallExpr): boolean {

@@ -9,8 +9,9 @@ export type NameClass = 'sensitive' | 'derived' | 'neutral';
 
 /**
  * Words that, placed before the sensitive word, make the name a flag, a count or a transformed
- * value: `has_token`, `is_secret`, `num_tokens`, `max_tokens`, `prompt_tokens`,
- * `hashed_password`, `masked_card`. Other words before it leave the name sensitive
+ * value, or a token that is no credential: `has_token`, `is_secret`, `num_tokens`, `max_tokens`,
+ * `prompt_tokens`, `hashed_password`, `masked_card`, `next_token` (a pagination cursor),
+ * `acquire_token` (a semaphore slot). Other words before it leave the name sensitive
  * (`reset_token`, `id_token`, `new_password`).
  */
 const DERIVING_PREFIXES = [
@@ -45,6 +46,16 @@ const DERIVING_PREFIXES = [
   'sanitized',
   'obfuscated',
   'anonymized',
+  'next',
+  'page',
+  'starting',
+  'continuation',
+  'pagination',
+  'cursor',
+  'resume',
+  'sync',
+  'acquire',
+  'release',
 ];
 
 /** The name tables, split into words once per configuration. */
