@@ -7,6 +7,8 @@ import type { FileModel, Language } from '../model/types.js';
 import { parseSource } from '../parse/parser.js';
 import { getRule } from '../rules/index.js';
 import type { ReportDescriptor, Rule, Severity } from '../rules/types.js';
+import { getLanguageSyntax } from '../suppressions/comments.js';
+import { parseDirectives, type FileDirectives } from '../suppressions/directives.js';
 import { createFinding } from './finding.js';
 import type { Finding, ScanNote } from './types.js';
 
@@ -33,6 +35,8 @@ export interface FileAnalysis {
   notes: ScanNote[];
   /** Project-rule summaries keyed by rule id. */
   summaries: Record<string, unknown>;
+  /** Suppression comments of the file, when it has any. */
+  directives?: FileDirectives;
   lines: number;
   bytes: number;
 }
@@ -57,6 +61,10 @@ export function analyzeFile(file: SourceFile, settings: AnalysisSettings): FileA
   const source = readSource(file, analysis, settings.maxFileSize);
   if (source === null) {
     return analysis;
+  }
+  const directives = parseDirectives(source, getLanguageSyntax(file.language));
+  if (directives.directives.length > 0 || directives.problems.length > 0) {
+    analysis.directives = directives;
   }
 
   const started = performance.now();

@@ -8,6 +8,7 @@ import { describeIoError, detectLanguage, discoverFiles, type DiscoveredFile } f
 import type { ProjectModel } from '../project/types.js';
 import { getRule, RULES } from '../rules/index.js';
 import type { ReportDescriptor, Rule, Severity } from '../rules/types.js';
+import { loadScanExceptions, suppressFindings } from '../suppressions/scan-suppressions.js';
 import type { AnalysisSettings, FileAnalysis, SourceFile } from './analyze.js';
 import { createFinding } from './finding.js';
 import { analyzeFiles } from './pool.js';
@@ -30,6 +31,15 @@ export interface ScanOptions {
   advisoryDb?: string | null;
   online?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Exceptions file; when undefined, `.soc2lint-exceptions.yaml` (or .yml, .json) in the root. */
+  exceptionsFile?: string | null;
+  /** Also report suppression comments and exceptions that match no finding. */
+  reportUnusedSuppressions?: boolean;
+  /**
+   * Analyze only these root-relative paths (a pre-commit scan of staged files). Project rules are
+   * skipped then, because they judge the whole tree and would miss what the other files contain.
+   */
+  onlyPaths?: string[];
 }
 
 export interface ScanOutcome {
@@ -52,8 +62,12 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const config = loadConfig(configFile);
   const maxFileSize = options.maxFileSize ?? config.maxFileSize;
   const rules = selectRules(config, options.rules, options.excludeRules);
+  const exceptions = loadScanExceptions(root, options.exceptionsFile);
 
-  const discovery = discoverTargets(root, targets, config.ignore, maxFileSize);
+  const discovery = restrictDiscovery(
+    discoverTargets(root, targets, config.ignore, maxFileSize),
+    options.onlyPaths,
+  );
   const sources: SourceFile[] = discovery.files.flatMap((file) =>
     file.language ? [{ path: file.path, absolutePath: file.absolutePath, language: file.language }] : [],
   );
@@ -71,7 +85,19 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     advisoryDb: options.advisoryDb ?? config.advisoryDb,
     online: options.online ?? false,
   });
-  await runProjectRules(rules, project, analyses, settings, findings, notes);
+  if (!options.onlyPaths) {
+    await runProjectRules(rules, project, analyses, settings, findings, notes);
+  }
+  const suppressionFindings = suppressFindings(findings, {
+    root,
+    analyses,
+    otherFiles: discovery.files.flatMap((file) => (file.language ? [] : [file.path])),
+    readText: (relative) => project.readText(relative),
+    exceptions,
+    activeRules: options.onlyPaths ? rules.filter((rule) => rule.check) : rules,
+    reportUnused: options.reportUnusedSuppressions ?? false,
+  });
+  findings.push(...suppressionFindings);
 
   findings.sort(compareFindings);
   notes.sort((left, right) => left.path.localeCompare(right.path));
@@ -93,7 +119,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 }
 
 /** One folder is its own root; several paths or files are reported relative to the working folder. */
-function chooseRoot(targets: string[]): string {
+export function chooseRoot(targets: string[]): string {
   if (targets.length === 1 && fs.statSync(targets[0]!).isDirectory()) {
     return targets[0]!;
   }
@@ -174,6 +200,20 @@ function discoverTargets(
   }
   const unique = new Map(files.map((file) => [file.path, file]));
   return { files: [...unique.values()], notes };
+}
+
+function restrictDiscovery(
+  discovery: { files: DiscoveredFile[]; notes: ScanNote[] },
+  onlyPaths: string[] | undefined,
+): { files: DiscoveredFile[]; notes: ScanNote[] } {
+  if (!onlyPaths) {
+    return discovery;
+  }
+  const allowed = new Set(onlyPaths);
+  return {
+    files: discovery.files.filter((file) => allowed.has(file.path)),
+    notes: discovery.notes.filter((note) => allowed.has(note.path)),
+  };
 }
 
 function toRelative(root: string, target: string): string {
