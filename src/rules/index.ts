@@ -1,8 +1,9 @@
+import errorDisclosure from './error-disclosure.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import type { Rule } from './types.js';
 
 /** Every rule, ordered by id. */
-export const RULES: Rule[] = [sensitiveDataInLogs];
+export const RULES: Rule[] = [sensitiveDataInLogs, errorDisclosure];
 
 const RULES_BY_KEY = new Map<string, Rule>();
 for (const rule of RULES) {

@@ -1,0 +1,143 @@
+import { getFlowIndex } from '../model/flow.js';
+import type { FileModel, ResponseFact } from '../model/types.js';
+import { findDebugSettings } from './error-disclosure/debug-mode.js';
+import { contains, getExceptionScopes } from './error-disclosure/exception-scopes.js';
+import { RESPONSE_BUILDERS, RESPONSE_CHAIN_METHODS } from './error-disclosure/names.js';
+import { findResponseDetails, type ResponseDetail } from './error-disclosure/response-details.js';
+import { defineRule, type RuleContext } from './types.js';
+
+const REMEDY = 'Log it and return a generic message with a request id.';
+const MAX_DATA_LENGTH = 60;
+
+export default defineRule({
+  id: 'CC7.4.1',
+  name: 'error-disclosure',
+  criterion: 'CC7.4',
+  severity: 'high',
+  cwe: ['CWE-209', 'CWE-489'],
+  summary: 'Disallow exception details, stack traces and debug mode in HTTP responses',
+  rationale:
+    'Stack traces, exception messages, database errors and debug pages tell an attacker which ' +
+    'libraries, file paths, tables and queries a service uses, and the Werkzeug debugger runs ' +
+    'code for whoever reaches it. SOC 2 incident response expects errors to be logged for the ' +
+    'responders, not shown to the client.',
+  remediation:
+    'Log the exception with its stack trace on the server, return a generic message with a ' +
+    'request id, and read debug settings from the environment with debug off by default.',
+  compliant: [
+    'Logging the exception, its text or its stack trace; only responses count.',
+    'A generic message, a request id, and the exception code or status (`e.code`, `err.status`, ' +
+      '`e.status_code`) or class name (`err.name`, `type(e).__name__`) in a response.',
+    'The text of a validation or HTTP exception (`ValidationError`, `ValueError`, `KeyError`, ' +
+      '`HTTPException`, `HttpException`, `BadRequest`) in a response whose status is not 5xx.',
+    'Exception text in a response guarded by a development check (`NODE_ENV`, `settings.DEBUG`) or ' +
+      'by a client-error check (`err.expose`, `err.status < 500`, `err instanceof ValidationError`).',
+    'Boom server errors and Koa `ctx.throw` with a 5xx status, which hide the message from the client.',
+    'Echoing the request payload in a success response, or one field of it in an error response.',
+    'Debug settings read from the environment (`DEBUG = os.environ.get("DEBUG") == "1"`), Django ' +
+      'settings modules named for local development or tests, and `errorhandler()` mounted under a ' +
+      'development check.',
+  ],
+  aicpa: [
+    {
+      criterion: 'CC7.4',
+      reason: 'Errors that reveal internals help an attacker during an incident instead of containing it.',
+    },
+    {
+      criterion: 'CC6.1',
+      reason: 'Stack traces, queries and debug consoles expose the system architecture to outside users.',
+    },
+    {
+      criterion: 'CC7.1',
+      reason: 'Debug mode left on in production is a configuration weakness that monitoring should detect.',
+    },
+  ],
+  languages: ['python', 'javascript', 'typescript'],
+  messages: {
+    stackTrace: `The stack trace of \`{name}\` is sent in {response}. ${REMEDY}`,
+    formattedTraceback: `The traceback from \`{call}\` is sent in {response}. ${REMEDY}`,
+    exceptionText: `The text of exception \`{name}\` is sent in {response}. ${REMEDY}`,
+    exceptionObject: `The exception object \`{name}\` is sent in {response}. ${REMEDY}`,
+    databaseDetail: `The database error detail \`{detail}\` is sent in {response}. ${REMEDY}`,
+    queryText: `The query text \`{name}\` is sent in {response}. ${REMEDY}`,
+    requestPayload:
+      'The request payload `{detail}` is echoed in {response}. Return a generic message that names only the invalid fields.',
+    debugMode:
+      'Debug mode is on in `{setting}`, so error pages show stack traces. Read it from the environment, off by default.',
+    debugErrorHandler:
+      '`{setting}` sends stack traces to clients and is not limited to development. Mount it only in development.',
+  },
+  check(file, context) {
+    for (const setting of findDebugSettings(file)) {
+      context.report({ messageId: setting.kind, data: { setting: setting.setting }, range: setting.range });
+    }
+
+    if (file.responses.length === 0) {
+      return;
+    }
+    const options = {
+      clientSafeExceptions: new Set(readStringList(context.options.clientSafeExceptions)),
+    };
+    const index = getFlowIndex(file);
+    const scopes = getExceptionScopes(file);
+    for (const found of findResponseDetails(file, index, scopes, options)) {
+      reportDetail(file, found, context);
+    }
+  },
+});
+
+function reportDetail(file: FileModel, found: ResponseDetail, context: RuleContext): void {
+  const { detail, response } = found;
+  const data = {
+    name: detail.scope?.binding ?? detail.expr.text,
+    call: shorten(detail.expr.text),
+    detail: shorten(detail.expr.text),
+    response: describeResponse(file, response),
+  };
+  const messageIds = {
+    stack: detail.scope ? 'stackTrace' : 'formattedTraceback',
+    database: 'databaseDetail',
+    object: 'exceptionObject',
+    text: 'exceptionText',
+    query: 'queryText',
+    payload: 'requestPayload',
+  } as const;
+  context.report({ messageId: messageIds[detail.kind], data, range: found.range });
+}
+
+/** Names the response for a message: "the `res.json` response", "the response that `login` returns". */
+function describeResponse(file: FileModel, response: ResponseFact): string {
+  if (response.kind !== 'return') {
+    return `the \`${toDisplayPath(response.via)}\` response`;
+  }
+  // `return jsonify(...), 500` reports the return; the `jsonify` call in it names the response.
+  const builder = file.calls.find(
+    (fact) =>
+      fact.call.calleePath !== null &&
+      RESPONSE_BUILDERS.has(fact.call.calleePath.split('.').pop() ?? '') &&
+      contains(response.range, fact.range),
+  );
+  if (builder?.call.calleePath) {
+    return `the \`${toDisplayPath(builder.call.calleePath)}\` response`;
+  }
+  const fn = file.functions.find((candidate) => candidate.id === response.functionId);
+  return fn?.name ? `the response that \`${fn.name}\` returns` : 'the returned response';
+}
+
+/** Drops chained status and header calls: `res.status.json` reads as `res.json`. */
+function toDisplayPath(path: string): string {
+  const segments = path.split('.');
+  const shown = segments.filter(
+    (segment, position) => position === 0 || !RESPONSE_CHAIN_METHODS.has(segment),
+  );
+  return shown.length >= 2 ? shown.join('.') : path;
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > MAX_DATA_LENGTH ? `${line.slice(0, MAX_DATA_LENGTH - 1)}…` : line;
+}
+
+function readStringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
