@@ -1,4 +1,4 @@
-import type { ScanResult } from '../engine/types.js';
+import type { BaselineComparison, DiffScope, ScanResult, Suppression } from '../engine/types.js';
 import type { AicpaReference, RuleMeta, Severity } from '../rules/types.js';
 import { countFindings } from './count-findings.js';
 import { sortFindings, sortNotes } from './sort-findings.js';
@@ -25,9 +25,15 @@ export interface JsonReport {
     files: number;
     lines: number;
     durationMs: number;
+    /** Findings a comment or the exceptions file accepts; present when there are any. */
+    suppressed?: number;
   };
   findings: JsonFinding[];
   notes: { path: string; kind: string; reason: string }[];
+  /** Present with `--baseline`. */
+  baseline?: BaselineComparison;
+  /** Present with `--diff-base` and `--staged`. */
+  diff?: DiffScope;
 }
 
 /** One finding, flattened: the range's four numbers sit beside the path. */
@@ -48,6 +54,10 @@ export interface JsonFinding {
   remediation: string;
   functionName: string | null;
   aicpa: AicpaReference[];
+  /** Present on accepted findings, which the summary counts as `suppressed`, not as findings. */
+  suppression?: Suppression;
+  /** Present when the finding's suppression has expired, so it counts again. */
+  expiredSuppression?: Suppression;
 }
 
 /**
@@ -61,7 +71,8 @@ export function formatJson(result: ScanResult, rules: RuleMeta[], options: JsonO
 
 /** Builds the JSON report object that `formatJson` serializes. */
 export function toJsonReport(result: ScanResult, options: JsonOptions): JsonReport {
-  const counts = countFindings(result.findings);
+  const counts = countFindings(result.findings.filter((finding) => !finding.suppression));
+  const suppressedCount = result.findings.length - counts.total;
   const byRule: Record<string, number> = {};
   for (const rule of counts.byRule) {
     byRule[rule.ruleId] = rule.count;
@@ -78,6 +89,7 @@ export function toJsonReport(result: ScanResult, options: JsonOptions): JsonRepo
       files: result.stats.files,
       lines: result.stats.lines,
       durationMs: Math.round(result.stats.durationMs),
+      ...(suppressedCount > 0 ? { suppressed: suppressedCount } : {}),
     },
     findings: sortFindings(result.findings).map((finding) => ({
       ruleId: finding.ruleId,
@@ -96,7 +108,11 @@ export function toJsonReport(result: ScanResult, options: JsonOptions): JsonRepo
       remediation: finding.remediation,
       functionName: finding.functionName,
       aicpa: finding.aicpa.map(({ criterion, reason }) => ({ criterion, reason })),
+      ...(finding.suppression ? { suppression: finding.suppression } : {}),
+      ...(finding.expiredSuppression ? { expiredSuppression: finding.expiredSuppression } : {}),
     })),
     notes: sortNotes(result.notes).map(({ path, kind, reason }) => ({ path, kind, reason })),
+    ...(result.baseline ? { baseline: result.baseline } : {}),
+    ...(result.diff ? { diff: result.diff } : {}),
   };
 }

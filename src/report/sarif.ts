@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { Finding, ScanNote, ScanResult } from '../engine/types.js';
+import type { Finding, ScanNote, ScanResult, Suppression } from '../engine/types.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
 import { compareRuleIds, sortFindings, sortNotes } from './sort-findings.js';
 
@@ -81,8 +81,9 @@ export function formatSarif(result: ScanResult, rules: RuleMeta[], options: Sari
           [SRCROOT]: { uri: toDirectoryUri(result.root) },
         },
         results: sortFindings(result.findings).map((finding) =>
-          toResult(finding, ruleIndexes.get(finding.ruleId)),
+          toResult(finding, ruleIndexes.get(finding.ruleId), result.baseline !== undefined),
         ),
+        ...toRunProperties(result),
       },
     ],
   };
@@ -112,7 +113,11 @@ function toReportingDescriptor(rule: RuleMeta, options: SarifOptions): Record<st
  * Builds a `result`. An index must point into `tool.driver.rules`, so `ruleIndex` is left out when
  * the rule is missing from the metadata passed in. `ruleId` still names the rule then.
  */
-function toResult(finding: Finding, ruleIndex: number | undefined): Record<string, unknown> {
+function toResult(
+  finding: Finding,
+  ruleIndex: number | undefined,
+  hasBaseline: boolean,
+): Record<string, unknown> {
   const { range } = finding;
   const region: Record<string, unknown> = {
     startLine: range.startLine,
@@ -138,6 +143,9 @@ function toResult(finding: Finding, ruleIndex: number | undefined): Record<strin
   if (finding.functionName !== null) {
     properties.functionName = finding.functionName;
   }
+  if (finding.expiredSuppression) {
+    properties.expiredSuppression = finding.expiredSuppression;
+  }
 
   return {
     ruleId: finding.ruleId,
@@ -146,8 +154,45 @@ function toResult(finding: Finding, ruleIndex: number | undefined): Record<strin
     message: { text: finding.message },
     locations: [location],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...(finding.suppression ? { suppressions: [toSuppression(finding.suppression)] } : {}),
+    // A baseline scan reports only findings the baseline lacks, so every result is new.
+    ...(hasBaseline ? { baselineState: 'new' } : {}),
     properties,
   };
+}
+
+/** Builds a `suppression`: `inSource` for comments, `external` for the exceptions file. */
+function toSuppression(suppression: Suppression): Record<string, unknown> {
+  const properties: Record<string, string> = {};
+  for (const key of ['ticket', 'approver', 'expires'] as const) {
+    const value = suppression[key];
+    if (value !== null) {
+      properties[key] = value;
+    }
+  }
+  const { path, line } = suppression.location;
+  return {
+    kind: suppression.kind === 'exception' ? 'external' : 'inSource',
+    status: 'accepted',
+    justification: suppression.reason,
+    location: {
+      physicalLocation: { artifactLocation: toArtifactLocation(path), region: { startLine: line } },
+    },
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
+}
+
+/** Run properties for the baseline comparison and the diff scope, when the scan had them. */
+function toRunProperties(result: ScanResult): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  if (result.baseline) {
+    const { file, matched, absent } = result.baseline;
+    properties.baseline = { file, matched, absent: absent.length };
+  }
+  if (result.diff) {
+    properties.diff = result.diff;
+  }
+  return Object.keys(properties).length > 0 ? { properties } : {};
 }
 
 function toNotification(note: ScanNote): Record<string, unknown> {

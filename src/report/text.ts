@@ -23,8 +23,11 @@ const SNIPPET_MARK = '| ';
 export function formatText(result: ScanResult, rules: RuleMeta[], options: TextOptions): string {
   const colors = picocolors.createColors(options.color);
   const sections: string[][] = [];
+  // Suppressed findings are counted, not listed; the JSON and SARIF reports carry their reasons.
+  const shown = result.findings.filter((finding) => !finding.suppression);
+  const suppressedCount = result.findings.length - shown.length;
 
-  for (const [path, findings] of groupByPath(sortFindings(result.findings))) {
+  for (const [path, findings] of groupByPath(sortFindings(shown))) {
     sections.push(formatFile(path, findings, colors));
   }
 
@@ -32,7 +35,12 @@ export function formatText(result: ScanResult, rules: RuleMeta[], options: TextO
     sections.push(formatNotes(result.notes, colors));
   }
 
-  sections.push(formatSummary(result, colors));
+  const summary = formatSummary({ ...result, findings: shown }, colors);
+  if (suppressedCount > 0) {
+    const count = pluralize(suppressedCount, 'suppressed finding');
+    summary.push(colors.dim(`${count} not shown; the JSON and SARIF reports give their reasons.`));
+  }
+  sections.push(summary);
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
 
