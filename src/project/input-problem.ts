@@ -13,7 +13,11 @@ export function readProjectText(project: ProjectModel, path: string): string | I
     return { path, kind: 'unreadable', reason: 'File could not be read.' };
   }
   if (text.includes('\u0000')) {
-    return { path, kind: 'skipped', reason: 'File is binary (contains NUL bytes), so it was skipped.' };
+    return {
+      path,
+      kind: 'skipped',
+      reason: 'File is binary (contains NUL bytes), so it was skipped.',
+    };
   }
   return text;
 }

@@ -15,10 +15,12 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-type Container = { kind: 'object'; value: Record<string, unknown>; key: string | null } | {
-  kind: 'array';
-  value: unknown[];
-};
+type Container =
+  | { kind: 'object'; value: Record<string, unknown>; key: string | null }
+  | {
+      kind: 'array';
+      value: unknown[];
+    };
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 const STRING_PATTERN = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;

@@ -2,7 +2,11 @@ import type { Range } from '../model/types.js';
 import { findVulnerablePackages, type VulnerablePackage } from '../project/advisories/index.js';
 import { type CiInputs, findScanSteps, readCiInputs, type ScanStep } from '../project/ci/index.js';
 import { DEPENDABOT_ECOSYSTEMS, RENOVATE_MANAGERS } from '../project/ci/update-bots.js';
-import { readDependencyInputs, type DependencyInputs, type Ecosystem } from '../project/lockfiles/index.js';
+import {
+  readDependencyInputs,
+  type DependencyInputs,
+  type Ecosystem,
+} from '../project/lockfiles/index.js';
 import type { ProjectModel } from '../project/types.js';
 import { defineRule, type RuleContext } from './types.js';
 
@@ -40,7 +44,8 @@ export default defineRule({
   aicpa: [
     {
       criterion: 'CC7.1',
-      reason: 'Dependency scanning is the procedure that detects vulnerabilities in third-party components.',
+      reason:
+        'Dependency scanning is the procedure that detects vulnerabilities in third-party components.',
     },
   ],
   languages: ['ci', 'lockfile'],
@@ -204,7 +209,9 @@ function isGating(scan: ScanStep): boolean {
 }
 
 function getUsedEcosystems(dependencies: DependencyInputs): Set<Ecosystem> {
-  const ecosystems = new Set<Ecosystem>(dependencies.manifests.map((manifest) => manifest.ecosystem));
+  const ecosystems = new Set<Ecosystem>(
+    dependencies.manifests.map((manifest) => manifest.ecosystem),
+  );
   for (const locked of dependencies.packages) {
     ecosystems.add(locked.ecosystem);
   }

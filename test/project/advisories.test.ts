@@ -6,7 +6,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { findVulnerablePackages, getCvss3BaseScore, loadAdvisoryDatabase } from '../../src/project/advisories/index.js';
+import {
+  findVulnerablePackages,
+  getCvss3BaseScore,
+  loadAdvisoryDatabase,
+} from '../../src/project/advisories/index.js';
 import { lookUpOsv } from '../../src/project/advisories/osv-client.js';
 import type { OsvRecord } from '../../src/project/advisories/osv-record.js';
 import type { LockedPackage } from '../../src/project/lockfiles/types.js';
@@ -76,7 +80,10 @@ test('advisory directory matches', async () => {
 test('advisory zip matches', async () => {
   const files = readDatabaseFiles();
   const archive = path.join(makeProject({}), 'all.zip');
-  fs.writeFileSync(archive, zipSync({ ...files, 'README.txt': new TextEncoder().encode('not JSON') }));
+  fs.writeFileSync(
+    archive,
+    zipSync({ ...files, 'README.txt': new TextEncoder().encode('not JSON') }),
+  );
   assert.deepEqual(await describeMatches(archive), EXPECTED);
 });
 
@@ -115,7 +122,10 @@ test('cvss 3 base scores', () => {
   assert.equal(getCvss3BaseScore('CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N'), 6.1);
   assert.equal(getCvss3BaseScore('CVSS:3.0/AV:L/AC:L/PR:L/UI:N/S:U/C:L/I:N/A:N'), 3.3);
   assert.equal(getCvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N'), 0);
-  assert.equal(getCvss3BaseScore('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'), null);
+  assert.equal(
+    getCvss3BaseScore('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'),
+    null,
+  );
   assert.equal(getCvss3BaseScore('CVSS:3.1/AV:X/AC:L'), null);
 });
 
@@ -150,15 +160,25 @@ describe('online lookups', () => {
             return;
           }
           const { queries } = JSON.parse(body) as {
-            queries: Array<{ package: { name: string; ecosystem: 'npm' | 'PyPI' }; version: string; page_token?: string }>;
+            queries: Array<{
+              package: { name: string; ecosystem: 'npm' | 'PyPI' };
+              version: string;
+              page_token?: string;
+            }>;
           };
-          // The server answers like OSV: ids only, with a second page when there are several.
+          // Like OSV, the server returns ids only, with a second page when there are several.
           const results = queries.map((query) => {
-            const name = query.package.ecosystem === 'PyPI' ? query.package.name.toLowerCase() : query.package.name;
-            const matching = (index.get(`${query.package.ecosystem}:${name}`) ?? []).filter((record) =>
-              isAffectedHere(record, query.version),
+            const name =
+              query.package.ecosystem === 'PyPI'
+                ? query.package.name.toLowerCase()
+                : query.package.name;
+            const matching = (index.get(`${query.package.ecosystem}:${name}`) ?? []).filter(
+              (record) => isAffectedHere(record, query.version),
             );
-            const ids = matching.map((record) => ({ id: record.id, modified: '2024-01-01T00:00:00Z' }));
+            const ids = matching.map((record) => ({
+              id: record.id,
+              modified: '2024-01-01T00:00:00Z',
+            }));
             if (!query.page_token && ids.length > 1) {
               return { vulns: ids.slice(0, 1), next_page_token: 'page-2' };
             }
@@ -267,7 +287,10 @@ function isInEvents(events: Array<Record<string, string>>, version: string): boo
   };
   let affected = false;
   for (const event of events) {
-    if (event.introduced !== undefined && (event.introduced === '0' || compare(version, event.introduced) >= 0)) {
+    if (
+      event.introduced !== undefined &&
+      (event.introduced === '0' || compare(version, event.introduced) >= 0)
+    ) {
       affected = true;
     } else if (event.fixed !== undefined && compare(version, event.fixed) >= 0) {
       affected = false;

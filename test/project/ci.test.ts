@@ -173,6 +173,8 @@ test('jenkinsfile shell and plugin steps', () => {
           sh "safety check"
         }
         snykSecurity(snykInstallation: 'snyk', failOnIssues: false)
+        dependencyCheck additionalArguments: '--scan .', odcInstallation: 'odc'
+        dependencyCheckPublisher failedTotalCritical: 1
       }
     }
   }
@@ -185,6 +187,7 @@ test('jenkinsfile shell and plugin steps', () => {
     'Jenkinsfile:12 OSV-Scanner',
     "Jenkinsfile:15 Safety [`catchError(buildResult: 'SUCCESS')`]",
     'Jenkinsfile:17 Snyk [`failOnIssues: false`]',
+    'Jenkinsfile:18 OWASP Dependency-Check',
   ]);
 });
 
@@ -279,14 +282,23 @@ test('shell failure reasons', () => {
   assert.equal(reason(['npm audit || (echo failed; exit 1)'], 0), null);
   assert.equal(reason(['npm audit 2>&1 > audit.txt'], 0), null);
   assert.equal(reason(['npm audit; true'], 0), null);
-  assert.equal(reason(['npm audit; true'], 0, loose), 'a shell that does not stop on errors (no `set -e`)');
+  assert.equal(
+    reason(['npm audit; true'], 0, loose),
+    'a shell that does not stop on errors (no `set -e`)',
+  );
   assert.equal(reason(['set +e', 'npm audit', 'echo done'], 1), '`set +e`');
   assert.equal(reason(['set +e', 'npm audit'], 1), null);
   assert.equal(reason(['set +e', 'set -e', 'npm audit', 'echo'], 2), null);
-  assert.equal(reason(['npm audit | tee out'], 0), 'a pipe into another command without `set -o pipefail`');
+  assert.equal(
+    reason(['npm audit | tee out'], 0),
+    'a pipe into another command without `set -o pipefail`',
+  );
   assert.equal(reason(['set -euo pipefail', 'npm audit | tee out'], 1), null);
   assert.equal(reason(['npm audit &'], 0), 'running it in the background with `&`');
-  assert.equal(reason(['npm audit && echo ok', 'echo next'], 0), 'an `&&` list followed by other commands, where `set -e` does not apply');
+  assert.equal(
+    reason(['npm audit && echo ok', 'echo next'], 0),
+    'an `&&` list followed by other commands, where `set -e` does not apply',
+  );
   assert.equal(reason(['npm audit && echo ok'], 0), null);
 });
 
@@ -346,7 +358,9 @@ test('renovate config forms', () => {
   assert.equal(readRenovateConfig('{"enabled": false}', 'renovate.json').enabled, false);
   assert.equal(readRenovateConfig('not json at all', '.renovaterc').enabled, true);
 
-  const root = makeProject({ 'package.json': '{"renovate": {"extends": ["config:base"]}, "dependencies": {}}' });
+  const root = makeProject({
+    'package.json': '{"renovate": {"extends": ["config:base"]}, "dependencies": {}}',
+  });
   assert.equal(readCiInputs(createProjectModel(root)).renovate?.path, 'package.json');
   const withoutKey = makeProject({ 'package.json': '{"dependencies": {}}' });
   assert.equal(readCiInputs(createProjectModel(withoutKey)).renovate, null);

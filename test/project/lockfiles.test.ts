@@ -16,7 +16,9 @@ function summarize(packages: Array<{ name: string; version: string; line: number
 }
 
 test('json parser records key lines', () => {
-  const { value, keyLines } = parseJsonWithLines('{\n  "a": {\n    "b": [1, true, null]\n  },\n  "__proto__": 2\n}');
+  const { value, keyLines } = parseJsonWithLines(
+    '{\n  "a": {\n    "b": [1, true, null]\n  },\n  "__proto__": 2\n}',
+  );
   assert.deepEqual(value, JSON.parse('{"a":{"b":[1,true,null]},"__proto__":2}'));
   const root = value as Record<string, unknown>;
   assert.equal(keyLines.get(root)?.get('a'), 2);
@@ -225,7 +227,9 @@ git+https://example.com/pkg.git#egg=pkg
   };
   const result = parseRequirements('requirements.txt', (path) => files[path] ?? null);
   assert.deepEqual(
-    result.packages.map((locked) => `${locked.path}:${locked.line}:${locked.name}@${locked.version}`),
+    result.packages.map(
+      (locked) => `${locked.path}:${locked.line}:${locked.name}@${locked.version}`,
+    ),
     [
       'requirements.txt:3:requests@2.30.0',
       'requirements.txt:6:urllib3@1.26.15',

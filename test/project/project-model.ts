@@ -35,7 +35,9 @@ export function createProjectModel(
   return {
     root,
     files,
-    sourcePaths: files.map((file) => file.path).filter((file) => /\.(py|js|ts|mjs|cjs|tsx|jsx)$/.test(file)),
+    sourcePaths: files
+      .map((file) => file.path)
+      .filter((file) => /\.(py|js|ts|mjs|cjs|tsx|jsx)$/.test(file)),
     readText(relative: string): string | null {
       try {
         return fs.readFileSync(path.join(root, relative), 'utf8');

@@ -71,7 +71,9 @@ describe('dependency-scanning fixtures', () => {
   test('every fixture folder has a case', () => {
     const folders = fs
       .readdirSync(FIXTURES)
-      .filter((name) => name !== 'advisory-db' && fs.statSync(path.join(FIXTURES, name)).isDirectory());
+      .filter(
+        (name) => name !== 'advisory-db' && fs.statSync(path.join(FIXTURES, name)).isDirectory(),
+      );
     assert.deepEqual(folders.sort(), Object.keys(cases).sort());
   });
 
@@ -129,7 +131,10 @@ describe('dependency-scanning messages', () => {
       '.gitlab-ci.yml': 'audit:\n  script:\n    - npm audit\n',
     });
     const reports = await runRule(createProjectModel(root));
-    assert.deepEqual(reports.map((report) => report.key), ['pyproject.toml:1 low ecosystemNotScanned']);
+    assert.deepEqual(
+      reports.map((report) => report.key),
+      ['pyproject.toml:1 low ecosystemNotScanned'],
+    );
     assert.equal(
       reports[0].message,
       'pyproject.toml declares PyPI dependencies that no CI scan, Dependabot or Renovate entry covers. Run `pip-audit` in CI for them.',
@@ -183,7 +188,10 @@ describe('dependency-scanning advisories', () => {
       '.github/workflows/a.yml': 'on: push\njobs:\n  a:\n    steps:\n      - run: pip-audit\n',
     });
     const reports = await runRule(createProjectModel(root, { advisoryDb: ADVISORY_DB }));
-    assert.deepEqual(reports.map((report) => report.key), ['requirements.txt:1 medium vulnerableDependencyNoFix']);
+    assert.deepEqual(
+      reports.map((report) => report.key),
+      ['requirements.txt:1 medium vulnerableDependencyNoFix'],
+    );
     assert.equal(
       reports[0].message,
       'Jinja2 2.10 has known advisories with no fixed version: GHSA-h5c8-rqwp-cp95 (CVE-2024-22195), PYSEC-2019-217 (CVE-2019-10906). Replace or remove it, or record the accepted risk.',
@@ -195,7 +203,8 @@ describe('dependency-scanning bad input', () => {
   test('broken files do not stop findings', async () => {
     const root = makeProject({
       '.github/workflows/broken.yml': 'jobs:\n  audit: [unclosed\n',
-      '.github/workflows/audit.yml': 'on: push\njobs:\n  a:\n    steps:\n      - run: npm audit || true\n',
+      '.github/workflows/audit.yml':
+        'on: push\njobs:\n  a:\n    steps:\n      - run: npm audit || true\n',
       'package.json': '{"dependencies": {"lodash": "^4.17.20"}}',
       'package-lock.json': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]),
       'Pipfile.lock': '{"default": {"requests": ',
@@ -211,23 +220,26 @@ describe('dependency-scanning bad input', () => {
       'requirements.txt:1 medium vulnerableDependency',
       'yarn.lock:1 high vulnerableDependency',
     ]);
-    assert.deepEqual(
-      project.notes.map((note) => `${note.path} ${note.kind}`).sort(),
-      [
-        '.github/workflows/broken.yml syntax-error',
-        'Pipfile.lock syntax-error',
-        'package-lock.json skipped',
-        'pnpm-lock.yaml syntax-error',
-      ],
-    );
+    assert.deepEqual(project.notes.map((note) => `${note.path} ${note.kind}`).sort(), [
+      '.github/workflows/broken.yml syntax-error',
+      'Pipfile.lock syntax-error',
+      'package-lock.json skipped',
+      'pnpm-lock.yaml syntax-error',
+    ]);
   });
 
   test('invalid package.json noted', async () => {
-    const root = makeProject({ 'package.json': '{"dependencies": ', 'requirements.txt': 'flask==3.0.3\n' });
+    const root = makeProject({
+      'package.json': '{"dependencies": ',
+      'requirements.txt': 'flask==3.0.3\n',
+    });
     const project = createProjectModel(root);
     const keys = (await runRule(project)).map((report) => report.key);
     assert.deepEqual(keys, ['requirements.txt:1 high missingScan']);
-    assert.deepEqual(project.notes.map((note) => note.path), ['package.json']);
+    assert.deepEqual(
+      project.notes.map((note) => note.path),
+      ['package.json'],
+    );
   });
 
   test('missing advisory database noted', async () => {
@@ -273,28 +285,40 @@ jobs:
       - run: npm audit --audit-level=high --json > npm-audit.json || true
       - run: npm audit fix
 `;
-    const root = makeProject({ '.github/workflows/security-scan.yml': workflow, 'requirements.txt': 'flask==3.0.3\n' });
+    const root = makeProject({
+      '.github/workflows/security-scan.yml': workflow,
+      'requirements.txt': 'flask==3.0.3\n',
+    });
     const reports = await runRule(createProjectModel(root));
     const severe = reports.filter((report) => !report.key.includes(' low '));
     assert.deepEqual(severe, []);
-    assert.deepEqual(reports.map((report) => report.key), [
-      '.github/workflows/security-scan.yml:16 low scanCannotFail',
-      '.github/workflows/security-scan.yml:21 low scanCannotFail',
-      '.github/workflows/security-scan.yml:30 low scanCannotFail',
-    ]);
+    assert.deepEqual(
+      reports.map((report) => report.key),
+      [
+        '.github/workflows/security-scan.yml:16 low scanCannotFail',
+        '.github/workflows/security-scan.yml:21 low scanCannotFail',
+        '.github/workflows/security-scan.yml:30 low scanCannotFail',
+      ],
+    );
   });
 
   test('outdated pins without CI', async () => {
     const root = makeProject({
       'requirements.txt': 'Django==2.2.0\nrequests==2.18.0\ncryptography==2.0\n',
-      'package.json': JSON.stringify({ dependencies: { express: '4.16.0', lodash: '4.17.4', axios: '0.18.0' } }, null, 2),
+      'package.json': JSON.stringify(
+        { dependencies: { express: '4.16.0', lodash: '4.17.4', axios: '0.18.0' } },
+        null,
+        2,
+      ),
     });
     const keys = (await runRule(createProjectModel(root))).map((report) => report.key);
     assert.deepEqual(keys, ['package.json:1 high missingScan']);
   });
 
   test('script without manifests is clean', async () => {
-    const root = makeProject({ 'scripts/check_dependencies.py': 'import subprocess\nsubprocess.run(["safety", "check"])\n' });
+    const root = makeProject({
+      'scripts/check_dependencies.py': 'import subprocess\nsubprocess.run(["safety", "check"])\n',
+    });
     assert.deepEqual(await runRule(createProjectModel(root)), []);
   });
 });
@@ -303,7 +327,10 @@ describe('dependency-scanning metadata', () => {
   test('summary and page headings', () => {
     assert.match(rule.summary, /^Require /);
     const page = fs.readFileSync(
-      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/rules/dependency-scanning.md'),
+      path.resolve(
+        path.dirname(fileURLToPath(import.meta.url)),
+        '../../../src/rules/dependency-scanning.md',
+      ),
       'utf8',
     );
     const lines = page.split('\n');
@@ -337,7 +364,8 @@ function readMarkedLines(root: string): Set<string> | null {
       const lines = fs.readFileSync(path.join(root, child), 'utf8').split('\n');
       let pendingKind: string | null = null;
       for (const [index, line] of lines.entries()) {
-        const marker = /^\s*(?:#|\/\/)\s*(finding|clean|known-miss|known-noise):\s*CC7\.5\.2\b/.exec(line);
+        const marker =
+          /^\s*(?:#|\/\/)\s*(finding|clean|known-miss|known-noise):\s*CC7\.5\.2\b/.exec(line);
         if (marker) {
           hasMarkers = true;
           pendingKind = pendingKind === 'finding' ? 'finding' : marker[1];

@@ -21,14 +21,21 @@ export function getPackageKey(ecosystem: Ecosystem, name: string): string {
  * `.zip` archive such as the per-ecosystem `all.zip` that OSV publishes. Records for ecosystems
  * other than npm and PyPI are dropped; unreadable or invalid records become problems.
  */
-export function loadAdvisoryDatabase(location: string): { index: AdvisoryIndex; problems: InputProblem[] } {
+export function loadAdvisoryDatabase(location: string): {
+  index: AdvisoryIndex;
+  problems: InputProblem[];
+} {
   const index: AdvisoryIndex = new Map();
   const problems: InputProblem[] = [];
   let entries: Array<[string, () => string]>;
   try {
     entries = fs.statSync(location).isDirectory() ? listDirectory(location) : listZip(location);
   } catch (error) {
-    problems.push({ path: location, kind: 'unreadable', reason: `Advisory database could not be read: ${getErrorMessage(error)}.` });
+    problems.push({
+      path: location,
+      kind: 'unreadable',
+      reason: `Advisory database could not be read: ${getErrorMessage(error)}.`,
+    });
     return { index, problems };
   }
 
@@ -50,7 +57,9 @@ export function loadAdvisoryDatabase(location: string): { index: AdvisoryIndex; 
     problems.push({
       path: location,
       kind: 'skipped',
-      reason: `${invalidCount} advisory record(s) skipped as invalid JSON or not OSV; first: ${firstInvalid}.`,
+      reason:
+        `${invalidCount} advisory record(s) skipped as invalid JSON or not OSV. ` +
+        `First: ${firstInvalid}.`,
     });
   }
   return { index, problems };

@@ -6,7 +6,12 @@ import { type AdvisoryIndex, getPackageKey, loadAdvisoryDatabase } from './datab
 import { getOsvUrl, lookUpOsv } from './osv-client.js';
 import type { OsvRecord } from './osv-record.js';
 import { getRecordSeverity } from './severity.js';
-import { compareVersions, getFixedVersion, isVersionAffected, normalizePackageName } from './version-match.js';
+import {
+  compareVersions,
+  getFixedVersion,
+  isVersionAffected,
+  normalizePackageName,
+} from './version-match.js';
 
 export { addRecord, loadAdvisoryDatabase, type AdvisoryIndex } from './database.js';
 export { getCvss3BaseScore } from './severity.js';
@@ -61,7 +66,11 @@ export async function findVulnerablePackages(
     const groups = [...unique.values()];
     const lookup = await lookUpOsv(groups.map((indexes) => packages[indexes[0]]));
     if (lookup.error) {
-      problems.push({ path: getOsvUrl(), kind: 'error', reason: `Online advisory lookup failed: ${lookup.error}.` });
+      problems.push({
+        path: getOsvUrl(),
+        kind: 'error',
+        reason: `Online advisory lookup failed: ${lookup.error}.`,
+      });
     }
     for (const [position, indexes] of groups.entries()) {
       for (const index of indexes) {
@@ -105,7 +114,7 @@ function describeVulnerability(locked: LockedPackage, records: OsvRecord[]): Vul
   let hasUnfixed = false;
 
   for (const record of records) {
-    // An OSV API answer may list a record whose ranges this matcher does not follow; then every
+    // An OSV API response may list a record whose ranges this matcher does not follow. Then every
     // entry for the package is used to find the fix.
     const entries = getMatchingEntries(record, locked, name);
     const affectedEntries = entries.filter((affected) =>
@@ -117,15 +126,19 @@ function describeVulnerability(locked: LockedPackage, records: OsvRecord[]): Vul
       .sort((a, b) => compareVersions(locked.ecosystem, a, b));
     if (fixes.length === 0) {
       hasUnfixed = true;
-    } else if (fixedVersion === null || compareVersions(locked.ecosystem, fixes[0], fixedVersion) > 0) {
+    } else if (
+      fixedVersion === null ||
+      compareVersions(locked.ecosystem, fixes[0], fixedVersion) > 0
+    ) {
       fixedVersion = fixes[0];
     }
   }
 
-  const severity = advisories
-    .map((advisory) => advisory.severity)
-    .filter((rating): rating is Severity => rating !== null)
-    .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0] ?? null;
+  const severity =
+    advisories
+      .map((advisory) => advisory.severity)
+      .filter((rating): rating is Severity => rating !== null)
+      .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0] ?? null;
   return { locked, advisories, severity, fixedVersion: hasUnfixed ? null : fixedVersion };
 }
 
@@ -148,10 +161,11 @@ function mergeAliases(records: OsvRecord[]): Advisory[] {
     .map((group) => {
       const ids = [...new Set(group.records.map((record) => record.id))].sort(compareAdvisoryIds);
       const cves = [...group.names].filter((name) => name.startsWith('CVE-')).sort();
-      const severity = group.records
-        .map(getRecordSeverity)
-        .filter((rating): rating is Severity => rating !== null)
-        .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0] ?? null;
+      const severity =
+        group.records
+          .map(getRecordSeverity)
+          .filter((rating): rating is Severity => rating !== null)
+          .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0] ?? null;
       return { ids, cves, severity };
     })
     .sort((a, b) => compareAdvisoryIds(a.ids[0], b.ids[0]));

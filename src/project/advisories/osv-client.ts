@@ -30,19 +30,26 @@ interface BatchResult {
 
 /**
  * Looks packages up in the OSV API: `POST /v1/querybatch` in batches, following
- * `next_page_token`, then `GET /v1/vulns/{id}` for each advisory, because the batch answer holds
+ * `next_page_token`, then `GET /v1/vulns/{id}` for each advisory, because the batch response contains
  * only ids. See https://google.github.io/osv.dev/api/.
  */
 export async function lookUpOsv(queries: OsvQuery[], baseUrl = getOsvUrl()): Promise<OsvLookup> {
   const ids: string[][] = queries.map(() => []);
   const records: OsvRecord[][] = queries.map(() => []);
   try {
-    let pending = queries.map((query, index) => ({ index, query, pageToken: null as string | null }));
+    let pending = queries.map((query, index) => ({
+      index,
+      query,
+      pageToken: null as string | null,
+    }));
     while (pending.length > 0) {
       const nextPages: typeof pending = [];
       for (let start = 0; start < pending.length; start += BATCH_SIZE) {
         const batch = pending.slice(start, start + BATCH_SIZE);
-        const results = await postQueryBatch(baseUrl, batch.map(({ query, pageToken }) => toRequestQuery(query, pageToken)));
+        const results = await postQueryBatch(
+          baseUrl,
+          batch.map(({ query, pageToken }) => toRequestQuery(query, pageToken)),
+        );
         for (const [position, result] of results.entries()) {
           const item = batch[position];
           for (const vuln of result?.vulns ?? []) {
@@ -90,7 +97,10 @@ function toRequestQuery(query: OsvQuery, pageToken: string | null): Record<strin
   return request;
 }
 
-async function postQueryBatch(baseUrl: string, queries: Array<Record<string, unknown>>): Promise<BatchResult[]> {
+async function postQueryBatch(
+  baseUrl: string,
+  queries: Array<Record<string, unknown>>,
+): Promise<BatchResult[]> {
   const body = await requestJson(`${baseUrl}/v1/querybatch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -98,7 +108,9 @@ async function postQueryBatch(baseUrl: string, queries: Array<Record<string, unk
   });
   const results = (body as { results?: unknown }).results;
   if (!Array.isArray(results) || results.length !== queries.length) {
-    throw new Error(`Invalid querybatch response from ${baseUrl}: expected ${queries.length} results`);
+    throw new Error(
+      `Invalid querybatch response from ${baseUrl}: expected ${queries.length} results`,
+    );
   }
   return results as BatchResult[];
 }
@@ -110,7 +122,9 @@ async function getRecords(baseUrl: string, ids: string[]): Promise<Map<string, O
     while (next < ids.length) {
       const id = ids[next];
       next += 1;
-      const record = await requestJson(`${baseUrl}/v1/vulns/${encodeURIComponent(id)}`, { method: 'GET' });
+      const record = await requestJson(`${baseUrl}/v1/vulns/${encodeURIComponent(id)}`, {
+        method: 'GET',
+      });
       if (isOsvRecord(record)) {
         records.set(id, record);
       }

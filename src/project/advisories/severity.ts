@@ -31,7 +31,8 @@ export function getRecordSeverity(record: OsvRecord): Severity | null {
     ...(record.affected ?? []).map((entry) => entry.database_specific?.severity),
   ];
   for (const rating of ratings) {
-    const severity = typeof rating === 'string' ? DATABASE_SEVERITIES[rating.toUpperCase()] : undefined;
+    const severity =
+      typeof rating === 'string' ? DATABASE_SEVERITIES[rating.toUpperCase()] : undefined;
     if (severity) {
       return severity;
     }
@@ -47,7 +48,7 @@ export function getRecordSeverity(record: OsvRecord): Severity | null {
   return null;
 }
 
-/** Computes the CVSS 3.0/3.1 base score of a vector such as `CVSS:3.1/AV:N/AC:L/...`; null when invalid. */
+/** Computes the CVSS 3.0 or 3.1 base score of a vector (`CVSS:3.1/AV:N/...`); null when invalid. */
 export function getCvss3BaseScore(vector: string): number | null {
   const metrics = new Map<string, string>();
   for (const part of vector.split('/').slice(1)) {

@@ -15,7 +15,11 @@ export function normalizePackageName(ecosystem: Ecosystem, name: string): string
  * listed in `versions`, or it falls in a `SEMVER` or `ECOSYSTEM` range. npm versions are compared
  * as SemVer and PyPI versions by PEP 440. `GIT` ranges name commits and are skipped.
  */
-export function isVersionAffected(affected: OsvAffected, ecosystem: Ecosystem, version: string): boolean {
+export function isVersionAffected(
+  affected: OsvAffected,
+  ecosystem: Ecosystem,
+  version: string,
+): boolean {
   const compareEcosystem = getComparator(ecosystem);
   if (!compareEcosystem) {
     return false;
@@ -24,8 +28,10 @@ export function isVersionAffected(affected: OsvAffected, ecosystem: Ecosystem, v
     return true;
   }
   return (affected.ranges ?? []).some((range) => {
-    const compare = range.type === 'SEMVER' ? getComparator('npm') : range.type === 'ECOSYSTEM' ? compareEcosystem : null;
-    return compare !== null && isInRange(range, version, compare);
+    if (range.type === 'SEMVER') {
+      return isInRange(range, version, compareSemver);
+    }
+    return range.type === 'ECOSYSTEM' && isInRange(range, version, compareEcosystem);
   });
 }
 
@@ -33,7 +39,11 @@ export function isVersionAffected(affected: OsvAffected, ecosystem: Ecosystem, v
  * Returns the lowest `fixed` version above `version` in the ranges of an affected entry, or null
  * when no range names one (the advisory has no fix yet).
  */
-export function getFixedVersion(affected: OsvAffected, ecosystem: Ecosystem, version: string): string | null {
+export function getFixedVersion(
+  affected: OsvAffected,
+  ecosystem: Ecosystem,
+  version: string,
+): string | null {
   const compare = getComparator(ecosystem);
   if (!compare) {
     return null;
@@ -71,8 +81,11 @@ function isInRange(range: OsvRange, version: string, compare: Compare): boolean 
       const [kind, value] = Object.entries(event)[0] ?? [];
       return { kind, value };
     })
-    .filter((event) => typeof event.value === 'string' && (event.value === '0' || isValid(compare, event.value)))
-    .sort((a, b) => (a.value === '0' ? -1 : b.value === '0' ? 1 : safeCompare(compare, a.value, b.value)));
+    .filter(
+      (event) =>
+        typeof event.value === 'string' && (event.value === '0' || isValid(compare, event.value)),
+    )
+    .sort((a, b) => compareEventVersions(compare, a.value, b.value));
 
   let isAffected = false;
   for (const { kind, value } of events) {
@@ -87,9 +100,21 @@ function isInRange(range: OsvRange, version: string, compare: Compare): boolean 
   return isAffected;
 }
 
+// `introduced: "0"` means "from the first version", so it sorts before every other version.
+function compareEventVersions(compare: Compare, a: string, b: string): number {
+  if (a === '0' || b === '0') {
+    return a === b ? 0 : a === '0' ? -1 : 1;
+  }
+  return safeCompare(compare, a, b);
+}
+
+function compareSemver(a: string, b: string): number {
+  return semver.compare(cleanSemver(a), cleanSemver(b));
+}
+
 function getComparator(ecosystem: Ecosystem): Compare | null {
   if (ecosystem === 'npm') {
-    return (a, b) => semver.compare(cleanSemver(a), cleanSemver(b));
+    return compareSemver;
   }
   if (ecosystem === 'PyPI') {
     return (a, b) => pep440.compare(a, b);
@@ -122,5 +147,7 @@ function isSameVersion(ecosystem: Ecosystem, a: string, b: string): boolean {
   if (a === b) {
     return true;
   }
-  return ecosystem === 'PyPI' && pep440.valid(a) !== null && pep440.valid(b) !== null && pep440.eq(a, b);
+  return (
+    ecosystem === 'PyPI' && pep440.valid(a) !== null && pep440.valid(b) !== null && pep440.eq(a, b)
+  );
 }

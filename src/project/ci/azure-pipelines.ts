@@ -31,10 +31,15 @@ const SCRIPT_KEYS = ['script', 'bash', 'pwsh', 'powershell'];
 export function readAzurePipelines(text: string, path: string): CiFile {
   const source = parseYamlSource(text);
   const steps: CiStep[] = [];
-  const pending: Array<{ node: Node; ignoredBy: string | null }> = [{ node: source.root, ignoredBy: null }];
+  const pending: Array<{ node: Node; ignoredBy: string | null }> = [
+    { node: source.root, ignoredBy: null },
+  ];
 
   while (pending.length > 0) {
-    const { node, ignoredBy: inherited } = pending.pop() as { node: Node; ignoredBy: string | null };
+    const { node, ignoredBy: inherited } = pending.pop() as {
+      node: Node;
+      ignoredBy: string | null;
+    };
     if (isSeq(node)) {
       for (const item of getItems(source, node)) {
         pending.push({ node: item, ignoredBy: inherited });
@@ -67,7 +72,11 @@ export function readAzurePipelines(text: string, path: string): CiFile {
   return { path, system: 'azure-pipelines', steps };
 }
 
-function readStep(source: ReturnType<typeof parseYamlSource>, step: Node, jobIgnoredBy: string | null): CiStep | null {
+function readStep(
+  source: ReturnType<typeof parseYamlSource>,
+  step: Node,
+  jobIgnoredBy: string | null,
+): CiStep | null {
   const failureIgnoredBy = isTrueValue(source, step, 'continueOnError')
     ? '`continueOnError: true`'
     : jobIgnoredBy;
@@ -75,7 +84,14 @@ function readStep(source: ReturnType<typeof parseYamlSource>, step: Node, jobIgn
   const task = getString(source, step, 'task');
   if (task) {
     const inputs = getStringMap(source, getNode(source, step, 'inputs'));
-    return { commands: [], action: `task:${task}`, inputs, line, shell: AZURE_SHELL, failureIgnoredBy };
+    return {
+      commands: [],
+      action: `task:${task}`,
+      inputs,
+      line,
+      shell: AZURE_SHELL,
+      failureIgnoredBy,
+    };
   }
   for (const key of SCRIPT_KEYS) {
     const script = getNode(source, step, key);

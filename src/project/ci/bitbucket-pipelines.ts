@@ -63,7 +63,9 @@ function readStep(source: YamlSource, step: Node): CiStep[] {
     for (const item of getItems(source, script)) {
       const line = getLine(source, item);
       const pipe = isMap(item) ? getString(source, item, 'pipe') : null;
-      const inlinePipe = isScalar(item) ? /^pipe:\s*(\S+)/.exec(String(item.value))?.[1] : undefined;
+      const inlinePipe = isScalar(item)
+        ? /^pipe:\s*(\S+)/.exec(String(item.value))?.[1]
+        : undefined;
       if (pipe || inlinePipe) {
         result.push({
           commands: [],
@@ -77,7 +79,14 @@ function readStep(source: YamlSource, step: Node): CiStep[] {
       }
       const commands = getScriptCommands(source, item);
       if (commands.length > 0) {
-        result.push({ commands, action: null, inputs: {}, line, shell: BITBUCKET_SHELL, failureIgnoredBy });
+        result.push({
+          commands,
+          action: null,
+          inputs: {},
+          line,
+          shell: BITBUCKET_SHELL,
+          failureIgnoredBy,
+        });
       }
     }
   }

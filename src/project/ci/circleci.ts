@@ -14,7 +14,7 @@ import {
   type YamlSource,
 } from './yaml-nodes.js';
 
-/** CircleCI runs `run` steps with `/bin/bash -eo pipefail` unless `shell:` says otherwise. */
+/** CircleCI runs `run` steps with `/bin/bash -eo pipefail` unless `shell:` names another shell. */
 const CIRCLECI_SHELL: ShellOptions = { errexit: true, pipefail: true };
 
 /**

@@ -66,7 +66,9 @@ export function readGitlabCi(text: string, path: string): GitlabCiResult {
     const chain = getExtendsChain(source, job, jobs);
     const lookup = (key: string): Node | null => findInChain(source, chain, key);
     const allowFailure = lookup('allow_failure');
-    const jobIgnoredBy = isAllowFailure(allowFailure) ? `\`allow_failure\` on job \`${name}\`` : null;
+    const jobIgnoredBy = isAllowFailure(allowFailure)
+      ? `\`allow_failure\` on job \`${name}\``
+      : null;
 
     const image = lookup('image');
     const imageName = isMap(image) ? getString(source, image, 'name') : getScalarText(image);

@@ -1,4 +1,9 @@
-import { getErrorMessage, type InputProblem, isInputProblem, readProjectText } from '../input-problem.js';
+import {
+  getErrorMessage,
+  type InputProblem,
+  isInputProblem,
+  readProjectText,
+} from '../input-problem.js';
 import { parsePackageJson } from '../lockfiles/manifests.js';
 import { getBaseName, isInSkippedFolder } from '../project-paths.js';
 import type { ProjectModel } from '../types.js';
@@ -27,12 +32,20 @@ type CiReader = (text: string, path: string) => CiFile;
 const CI_READERS: Array<[(path: string) => boolean, CiReader]> = [
   [(path) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path), readGithubWorkflow],
   [(path) => /^\.circleci\/config\.ya?ml$/.test(path), readCircleCi],
-  [(path) => path === 'bitbucket-pipelines.yml' || path === 'bitbucket-pipelines.yaml', readBitbucketPipelines],
   [
-    (path) => /^azure-pipelines.*\.ya?ml$/.test(getBaseName(path)) || /^\.azure-pipelines\/.+\.ya?ml$/.test(path),
+    (path) => path === 'bitbucket-pipelines.yml' || path === 'bitbucket-pipelines.yaml',
+    readBitbucketPipelines,
+  ],
+  [
+    (path) =>
+      /^azure-pipelines.*\.ya?ml$/.test(getBaseName(path)) ||
+      /^\.azure-pipelines\/.+\.ya?ml$/.test(path),
     readAzurePipelines,
   ],
-  [(path) => /^Jenkinsfile(\.[\w-]+)?$/.test(getBaseName(path)) || /\.jenkinsfile$/i.test(path), readJenkinsfile],
+  [
+    (path) => /^Jenkinsfile(\.[\w-]+)?$/.test(getBaseName(path)) || /\.jenkinsfile$/i.test(path),
+    readJenkinsfile,
+  ],
 ];
 
 const GITLAB_ENTRY_FILES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
@@ -51,7 +64,10 @@ export interface CiInputs {
  */
 export function readCiInputs(project: ProjectModel): CiInputs {
   const result: CiInputs = { ciFiles: [], dependabot: null, renovate: null, problems: [] };
-  const paths = project.files.map((file) => file.path).filter((path) => !isInSkippedFolder(path)).sort();
+  const paths = project.files
+    .map((file) => file.path)
+    .filter((path) => !isInSkippedFolder(path))
+    .sort();
   const available = new Set(paths);
 
   for (const path of paths) {
@@ -62,7 +78,9 @@ export function readCiInputs(project: ProjectModel): CiInputs {
   }
   readGitlabFiles(project, available, result);
 
-  const dependabotPath = ['.github/dependabot.yml', '.github/dependabot.yaml'].find((path) => available.has(path));
+  const dependabotPath = ['.github/dependabot.yml', '.github/dependabot.yaml'].find((path) =>
+    available.has(path),
+  );
   if (dependabotPath) {
     readWith(project, dependabotPath, result, (text) => {
       result.dependabot = readDependabotConfig(text, dependabotPath);
@@ -101,7 +119,12 @@ function readGitlabFiles(project: ProjectModel, available: Set<string>, result: 
   }
 }
 
-function readWith(project: ProjectModel, path: string, result: CiInputs, read: (text: string) => void): void {
+function readWith(
+  project: ProjectModel,
+  path: string,
+  result: CiInputs,
+  read: (text: string) => void,
+): void {
   const text = readProjectText(project, path);
   if (isInputProblem(text)) {
     result.problems.push(text);

@@ -5,7 +5,7 @@ import type { CiCommand, CiFile, CiStep, ShellOptions } from './types.js';
 const JENKINS_SHELL: ShellOptions = { errexit: true, pipefail: false };
 
 /** Plugin steps that scan dependencies without a shell: Snyk and OWASP Dependency-Check. */
-const PLUGIN_STEP = /\b(snykSecurity|dependencyCheck)\s*\(?/g;
+const PLUGIN_STEP = /\b(snykSecurity|dependencyCheck)\b\s*\(?/g;
 
 const SHELL_STEP =
   /\b(sh|bat|powershell|pwsh)\b\s*\(?\s*(?:(?:label|encoding|returnStdout|returnStatus)\s*:\s*(?:'[^'\n]*'|"[^"\n]*"|\w+)\s*,\s*)*(?:script\s*:\s*)?('''|"""|'|")/g;
@@ -63,7 +63,11 @@ export function readJenkinsfile(text: string, path: string): CiFile {
   return { path, system: 'jenkins', steps };
 }
 
-function getIgnoredBy(call: string, offset: number, successBlocks: Array<[number, number]>): string | null {
+function getIgnoredBy(
+  call: string,
+  offset: number,
+  successBlocks: Array<[number, number]>,
+): string | null {
   if (/\breturnStatus\s*:\s*true\b/.test(call)) {
     return '`returnStatus: true`';
   }
@@ -136,10 +140,13 @@ function findCallEnd(code: string, from: number): number {
 
 // Replaces `//` and `/* */` comments with spaces, keeping offsets and line breaks.
 function blankComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"\\])\/\/[^\n]*/g, (comment, prefix: string | undefined) => {
-    const kept = prefix ?? '';
-    return kept + comment.slice(kept.length).replace(/[^\n]/g, ' ');
-  });
+  return text.replace(
+    /\/\*[\s\S]*?\*\/|(^|[^:'"\\])\/\/[^\n]*/g,
+    (comment, prefix: string | undefined) => {
+      const precedingCharacter = prefix ?? '';
+      return precedingCharacter + comment.slice(precedingCharacter.length).replace(/[^\n]/g, ' ');
+    },
+  );
 }
 
 function unescapeGroovy(text: string): string {

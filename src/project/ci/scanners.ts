@@ -2,7 +2,8 @@ import { getIgnoredFailureReason } from './shell-failure.js';
 import type { CiFile, CiStep } from './types.js';
 
 /** Package ecosystems a scanner covers, as OSV names them; `any` for multi-ecosystem scanners. */
-export type ScannedEcosystem = 'any' | 'npm' | 'PyPI' | 'RubyGems' | 'Go' | 'crates.io' | 'Packagist';
+export type ScannedEcosystem =
+  'any' | 'npm' | 'PyPI' | 'RubyGems' | 'Go' | 'crates.io' | 'Packagist';
 
 /** A dependency vulnerability scanner and how to recognize it in CI steps. */
 export interface ScannerSpec {
@@ -39,7 +40,14 @@ const isFalse = (value: string | undefined): boolean => value?.trim().toLowerCas
 const isTrue = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'true';
 const isNonZero = (value: string | undefined): boolean => /^\s*[1-9]\d*\s*$/.test(value ?? '');
 
-const TRIVY_FILESYSTEM_TYPES = new Set(['fs', 'filesystem', 'repo', 'repository', 'rootfs', 'sbom']);
+const TRIVY_FILESYSTEM_TYPES = new Set([
+  'fs',
+  'filesystem',
+  'repo',
+  'repository',
+  'rootfs',
+  'sbom',
+]);
 
 /** Recognized scanners. `npm audit signatures` checks registry signatures, not advisories. */
 export const SCANNERS: ScannerSpec[] = [
@@ -55,7 +63,9 @@ export const SCANNERS: ScannerSpec[] = [
     ecosystems: ['PyPI'],
     command: /\bsafety\s+(?:check|scan)\b/,
     getReportOnlyReason: (text) =>
-      /--continue-on-error\b/.test(text) ? '`--continue-on-error`, which makes Safety exit 0' : null,
+      /--continue-on-error\b/.test(text)
+        ? '`--continue-on-error`, which makes Safety exit 0'
+        : null,
   },
   { name: 'poetry audit', ecosystems: ['PyPI'], command: /\bpoetry\s+audit\b/ },
   { name: 'OSV-Scanner', ecosystems: ['any'], command: /\bosv-scanner\b(?!\s+fix\b)/ },
@@ -78,7 +88,9 @@ export const SCANNERS: ScannerSpec[] = [
     ecosystems: ['any'],
     action: /^snyk\/actions\/(?!setup\b|docker\b|iac\b)[\w-]+/,
     getReportOnlyReason: (_text, inputs) =>
-      inputs.command?.trim() === 'monitor' ? '`command: monitor`, which only uploads a snapshot' : null,
+      inputs.command?.trim() === 'monitor'
+        ? '`command: monitor`, which only uploads a snapshot'
+        : null,
   },
   {
     name: 'Snyk',
@@ -115,7 +127,9 @@ export const SCANNERS: ScannerSpec[] = [
     command: /\btrivy\s+(?:fs|filesystem|repo|repository|rootfs|sbom)\b/,
     // NOTE: a trivy.yaml next to the project can also set `exit-code`; it is not read.
     getReportOnlyReason: (text) =>
-      /--exit-code[=\s]+[1-9]/.test(text) ? null : 'no `--exit-code 1`, so Trivy exits 0 on findings',
+      /--exit-code[=\s]+[1-9]/.test(text)
+        ? null
+        : 'no `--exit-code 1`, so Trivy exits 0 on findings',
   },
   {
     name: 'Trivy',
@@ -130,27 +144,32 @@ export const SCANNERS: ScannerSpec[] = [
     ecosystems: ['any'],
     command: /\bgrype\b(?!\s+db\b)/,
     getReportOnlyReason: (text) =>
-      /(?:--fail-on|\s-f)[=\s]+\w+/.test(text) ? null : 'no `--fail-on`, so Grype exits 0 on findings',
+      /(?:--fail-on|\s-f)[=\s]+\w+/.test(text)
+        ? null
+        : 'no `--fail-on`, so Grype exits 0 on findings',
   },
   {
     name: 'Grype',
     ecosystems: ['any'],
     action: /^anchore\/scan-action\b/,
     isDependencyScan: (inputs) => inputs.image === undefined || inputs.path !== undefined,
-    getReportOnlyReason: (_text, inputs) => (isFalse(inputs['fail-build']) ? '`fail-build: false`' : null),
+    getReportOnlyReason: (_text, inputs) =>
+      isFalse(inputs['fail-build']) ? '`fail-build: false`' : null,
   },
   {
     name: 'OWASP Dependency-Check',
     ecosystems: ['any'],
     command: /\bdependency-check(?:\.sh|\.bat)?\s/,
     getReportOnlyReason: (text) =>
-      /--failOnCVSS\b/.test(text) ? null : 'no `--failOnCVSS`, so Dependency-Check exits 0 on findings',
+      /--failOnCVSS\b/.test(text)
+        ? null
+        : 'no `--failOnCVSS`, so Dependency-Check exits 0 on findings',
   },
   {
     name: 'OWASP Dependency-Check',
     ecosystems: ['any'],
     // The Maven and Gradle plugins read their failure threshold from the build file.
-    command: /\bdependency-check:(?:check|aggregate)\b|\bdependencyCheck(?:Analyze|Aggregate)\b|\bdependencyCheck\s*\(/,
+    command: /\bdependency-check:(?:check|aggregate)\b|\bdependencyCheck(?!Publisher)\w*\b/,
   },
   {
     name: 'OWASP Dependency-Check',
@@ -166,19 +185,28 @@ export const SCANNERS: ScannerSpec[] = [
     ecosystems: ['any'],
     action: /^task:dependency-check-build-task@/,
     getReportOnlyReason: (_text, inputs) =>
-      (inputs.failOnCVSS ?? '').trim() !== '' ? null : 'no `failOnCVSS` input, so the task passes on findings',
+      (inputs.failOnCVSS ?? '').trim() !== ''
+        ? null
+        : 'no `failOnCVSS` input, so the task passes on findings',
   },
   {
     name: 'dependency review',
     ecosystems: ['any'],
     action: /^actions\/dependency-review-action\b/,
-    getReportOnlyReason: (_text, inputs) => (isTrue(inputs['warn-only']) ? '`warn-only: true`' : null),
+    getReportOnlyReason: (_text, inputs) =>
+      isTrue(inputs['warn-only']) ? '`warn-only: true`' : null,
   },
   {
     name: 'GitLab dependency scanning',
     ecosystems: ['any'],
     action:
-      /^template:(?:Security|Jobs)\/Dependency-Scanning(?:\.latest)?\.gitlab-ci\.yml$|^template:Auto-DevOps\.gitlab-ci\.yml$|^component:.*\/dependency-scanning\b|^image:.*\bgemnasium\b/,
+      /^template:(?:(?:Security|Jobs)\/Dependency-Scanning(?:\.latest)?|Auto-DevOps)\.gitlab-ci\.yml$/,
+    reportsToPlatform: true,
+  },
+  {
+    name: 'GitLab dependency scanning',
+    ecosystems: ['any'],
+    action: /^component:.*\/dependency-scanning\b|^image:.*\bgemnasium\b/,
     reportsToPlatform: true,
   },
   {
@@ -188,7 +216,11 @@ export const SCANNERS: ScannerSpec[] = [
     reportsToPlatform: true,
   },
   { name: 'Mend', ecosystems: ['any'], action: /^task:(?:WhiteSource|WhiteSourceBolt|MendBolt)@/ },
-  { name: 'bundler-audit', ecosystems: ['RubyGems'], command: /\bbundle(?:r)?(?:\s+exec)?\s+(?:bundle-)?audit\b|\bbundler-audit\b/ },
+  {
+    name: 'bundler-audit',
+    ecosystems: ['RubyGems'],
+    command: /\bbundle(?:r)?(?:\s+exec)?\s+(?:bundle-)?audit\b|\bbundler-audit\b/,
+  },
   { name: 'govulncheck', ecosystems: ['Go'], command: /\bgovulncheck\b/ },
   { name: 'cargo audit', ecosystems: ['crates.io'], command: /\bcargo\s+audit\b/ },
   { name: 'composer audit', ecosystems: ['Packagist'], command: /\bcomposer\s+audit\b/ },
@@ -218,7 +250,13 @@ export function findScanSteps(file: CiFile): ScanStep[] {
         getIgnoredFailureReason(step.commands, index, match.offset, step.shell) ??
         match.scanner.getReportOnlyReason?.(command.text, {}) ??
         null;
-      result.push({ scanner: match.scanner, path: file.path, line: command.line, text: command.text, ignoredBy });
+      result.push({
+        scanner: match.scanner,
+        path: file.path,
+        line: command.line,
+        text: command.text,
+        ignoredBy,
+      });
     }
   }
   return result;

@@ -7,10 +7,10 @@ const FAILING_FALLBACK = /^\s*(?:exit\s*(?:[1-9]\d*|\$\?)?|false|return\s+[1-9]\
 
 /**
  * Returns why a scanner that fails at `offset` inside `commands[index]` would not fail its
- * script, or null when the failure reaches the CI system. Checked: an `||` fallback that
- * succeeds (`|| true`, `|| exit 0`, `|| echo`), a pipe into another command without `pipefail`,
- * running in the background with `&`, and a shell without `errexit` (after `set +e`, or by the
- * CI system's default) where a later command sets the script's exit status.
+ * script, or null when the failure reaches the CI system. The checks cover an `||` fallback
+ * that succeeds (`|| true`, `|| exit 0`, `|| echo`), a pipe without `pipefail`, and `&`.
+ * They also cover a shell without `errexit` (after `set +e`, or by the CI system's default),
+ * where a later command sets the script's exit status.
  */
 export function getIgnoredFailureReason(
   commands: CiCommand[],

@@ -6,7 +6,7 @@ export type CiSystem =
   | 'azure-pipelines'
   | 'bitbucket-pipelines';
 
-/** How the shell that runs a script treats failures. */
+/** Failure options of the shell that runs a script. */
 export interface ShellOptions {
   /** A failing command stops the script (`set -e`). */
   errexit: boolean;
@@ -28,13 +28,20 @@ export interface CiCommand {
 export interface CiStep {
   /** Shell commands of a script step; empty for an action step. */
   commands: CiCommand[];
-  /** What an action step runs, prefixed by its kind except for GitHub actions: `snyk/actions/node@master`, `orb:snyk/snyk/scan`, `task:SnykSecurityScan@1`, `pipe:snyk/snyk-scan:1.0.0`, `template:Jobs/Dependency-Scanning.gitlab-ci.yml`, `image:...`. */
+  /**
+   * Reference of the action an action step runs, prefixed by its kind except for GitHub actions:
+   * `snyk/actions/node@master`, `orb:snyk/snyk/scan`, `task:SnykSecurityScan@1`,
+   * `pipe:snyk/snyk-scan:1.0.0`, `template:Jobs/Dependency-Scanning.gitlab-ci.yml`, `image:...`.
+   */
   action: string | null;
   /** Inputs of an action step (`with:`, orb parameters, task inputs, pipe variables), as strings. */
   inputs: Record<string, string>;
   line: number;
   shell: ShellOptions;
-  /** Why a failure of this step does not fail the build, such as `continue-on-error: true`; null when it does. */
+  /**
+   * Why a failure of this step does not fail the build, such as `continue-on-error: true`, or
+   * null when it does.
+   */
   failureIgnoredBy: string | null;
 }
 

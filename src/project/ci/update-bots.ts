@@ -35,7 +35,16 @@ export const DEPENDABOT_ECOSYSTEMS: Record<Ecosystem, string[]> = {
 /** Renovate managers that update each ecosystem's manifests. */
 export const RENOVATE_MANAGERS: Record<Ecosystem, string[]> = {
   npm: ['npm', 'bun'],
-  PyPI: ['pep621', 'pep723', 'pip-compile', 'pip_requirements', 'pip_setup', 'pipenv', 'poetry', 'setup-cfg'],
+  PyPI: [
+    'pep621',
+    'pep723',
+    'pip-compile',
+    'pip_requirements',
+    'pip_setup',
+    'pipenv',
+    'poetry',
+    'setup-cfg',
+  ],
 };
 
 /** Renovate configuration files, in the order Renovate looks for them. */
@@ -55,7 +64,9 @@ export const RENOVATE_FILES = [
 export function readDependabotConfig(text: string, path: string): DependabotConfig {
   const source = parseYamlSource(text);
   const updates: DependabotUpdate[] = [];
-  const updatesKey = source.root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'updates')?.key;
+  const updatesKey = source.root.items.find(
+    (pair) => isScalar(pair.key) && pair.key.value === 'updates',
+  )?.key;
   for (const update of getItems(source, getNode(source, source.root, 'updates'))) {
     const ecosystem = getString(source, update, 'package-ecosystem');
     if (!ecosystem) {
@@ -76,8 +87,8 @@ export function readDependabotConfig(text: string, path: string): DependabotConf
 /**
  * Reads a Renovate configuration: JSON, JSON5 (`renovate.json5`, `.renovaterc`) or the
  * `renovate` key of `package.json`. JSON5 is read by removing comments and trailing commas and
- * quoting bare keys; a file that still does not parse counts as an enabled configuration for all
- * managers, because Renovate itself would report the error to the repository owner.
+ * by quoting bare keys. A file that still does not parse counts as enabled for all managers,
+ * because Renovate itself reports such an error to the repository owner.
  */
 export function readRenovateConfig(text: string, path: string, key?: string): RenovateConfig {
   let config: unknown;

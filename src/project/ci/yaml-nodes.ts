@@ -120,7 +120,7 @@ export function getStringMap(source: YamlSource, map: unknown): Record<string, s
 
 /**
  * Splits a script scalar (or a sequence of them, as in GitLab `script:`) into commands with the
- * line each starts on. Lines of a literal block (`|`) map one to one onto the file; a folded
+ * line each starts on. Lines of a literal block (`|`) map one to one onto the file. A folded
  * block (`>`) or a multi-line flow scalar loses that mapping, so its commands get its first line.
  */
 export function getScriptCommands(source: YamlSource, node: unknown): CiCommand[] {

@@ -1,4 +1,9 @@
-import { getErrorMessage, type InputProblem, isInputProblem, readProjectText } from '../input-problem.js';
+import {
+  getErrorMessage,
+  type InputProblem,
+  isInputProblem,
+  readProjectText,
+} from '../input-problem.js';
 import { getBaseName, isInSkippedFolder } from '../project-paths.js';
 import type { ProjectModel } from '../types.js';
 import { getManifestEcosystem, isRequirementsFile, readManifest } from './manifests.js';
@@ -71,7 +76,11 @@ export function readDependencyInputs(project: ProjectModel): DependencyInputs {
     if (isManifest) {
       const manifest = readManifest(path, text);
       if (!manifest) {
-        result.problems.push({ path, kind: 'syntax-error', reason: 'Invalid manifest: not a JSON object.' });
+        result.problems.push({
+          path,
+          kind: 'syntax-error',
+          reason: 'Invalid manifest: not a JSON object.',
+        });
       } else if (manifest.hasDependencies) {
         result.manifests.push(manifest);
       }
@@ -86,12 +95,20 @@ export function readDependencyInputs(project: ProjectModel): DependencyInputs {
         const requirements = parseRequirements(path, readText);
         packages = requirements.packages;
         for (const missing of requirements.missingIncludes) {
-          result.problems.push({ path: missing, kind: 'unreadable', reason: `Included from ${path} but not readable.` });
+          result.problems.push({
+            path: missing,
+            kind: 'unreadable',
+            reason: `Included from ${path} but not readable.`,
+          });
         }
       }
       addUnique(result.packages, packages, seen);
     } catch (error) {
-      result.problems.push({ path, kind: 'syntax-error', reason: `Invalid lockfile: ${getErrorMessage(error)}.` });
+      result.problems.push({
+        path,
+        kind: 'syntax-error',
+        reason: `Invalid lockfile: ${getErrorMessage(error)}.`,
+      });
     }
   }
   return result;
