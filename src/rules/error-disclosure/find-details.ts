@@ -29,6 +29,9 @@ export interface Detail {
   scope: ExceptionScope | null;
 }
 
+/** `util.inspect(err)`, which the JavaScript adapter models as string formatting. */
+const INSPECT_TEMPLATE = /^(util\.|Deno\.)?inspect\s*\(/;
+
 /** Form in which an exception reaches the response: its text, its stack trace, or the object. */
 type Use = 'text' | 'stack' | 'object';
 
@@ -84,7 +87,7 @@ export function findExceptionDetails(
       case 'template': {
         // `JSON.stringify(err)` keeps the enumerable fields of the object, not only its text.
         let partUse: Use = expr.operation === 'stringify' ? 'object' : 'text';
-        if (use === 'stack') {
+        if (use === 'stack' || INSPECT_TEMPLATE.test(expr.text)) {
           partUse = 'stack';
         }
         for (const part of expr.parts) {
