@@ -56,7 +56,7 @@ export interface Config {
 let validator: ReturnType<Ajv['compile']> | null = null;
 
 function getValidator(): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(CONFIG_SCHEMA);
   return validator;
 }
 
@@ -119,8 +119,12 @@ function parseConfigText(text: string, file: string): unknown {
 
 /** Turns the first schema error into one line: key path, value, and what is allowed. */
 function describeSchemaError(errors: ErrorObject[]): string {
-  // Prefer the most specific error; `oneOf` failures report each branch, which reads poorly.
-  const error = errors.find((candidate) => candidate.keyword !== 'oneOf') ?? errors[0];
+  // Prefer the most specific error: the deepest key, and never the `oneOf` summary, because a
+  // `rules` entry fails every branch and the deepest branch error names the bad value.
+  const specific = errors
+    .filter((candidate) => candidate.keyword !== 'oneOf')
+    .sort((left, right) => right.instancePath.length - left.instancePath.length);
+  const error = specific[0] ?? errors[0];
   if (!error) {
     return 'invalid configuration.';
   }

@@ -85,6 +85,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     advisoryDb: options.advisoryDb ?? config.advisoryDb,
     online: options.online ?? false,
   });
+  project.addNote = (note) => notes.push(note);
   if (!options.onlyPaths) {
     await runProjectRules(rules, project, analyses, settings, findings, notes);
   }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { detectLanguage, discoverFiles } from '../../src/files/discover.js';
 import { makeProject } from '../helpers/temp.js';
 
-const OPTIONS = { ignore: [], maxFileSize: 1024 * 1024 };
+const OPTIONS: { ignore: string[]; maxFileSize: number } = { ignore: [], maxFileSize: 1024 * 1024 };
 
 function paths(root: string, options = OPTIONS): string[] {
   return discoverFiles(root, options).files.map((file) => file.path);
