@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import createDebug from 'debug';
 import { ConfigError, InputError } from '../config/errors.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import { runBaseline } from './baseline-command.js';
 import { runExplain, runRules } from './catalogue.js';
 import { runScan } from './scan-command.js';
 import { TOOL_VERSION } from './version.js';
@@ -27,6 +28,8 @@ function parsePositiveInteger(value: string): number {
 function parseList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
+
+const EXCEPTIONS_HELP = 'exceptions file (default: .soc2lint-exceptions.yaml|yml|json in the root)';
 
 function createProgram(): Command {
   const program = new Command('soc2lint')
@@ -55,8 +58,49 @@ function createProgram(): Command {
     .option('--online', 'query the OSV API for advisories of locked versions (sends package names)')
     .option('--no-progress', 'never print the progress line')
     .option('--no-color', 'print the text report without colours')
+    .option('--exceptions <file>', EXCEPTIONS_HELP)
+    .option(
+      '--report-unused-suppressions',
+      'report suppression comments and exceptions that match no finding',
+    )
+    .option('--omit-suppressed', 'leave suppressed findings out of the report (for code scanning)')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline file')
+    .option(
+      '--diff-base <ref>',
+      'report only findings on lines changed since the merge base of <ref> and HEAD',
+    )
+    .option('--staged', 'scan staged files and report findings on staged lines only (pre-commit)')
     .action(async (paths: string[], options) => {
       process.exitCode = await runScan(paths, options);
+    });
+
+  program
+    .command('baseline')
+    .description('Record the current findings, so that `scan --baseline` reports only new ones.')
+    .argument('[paths...]', 'files or folders to scan; use the same paths as for `scan`', ['.'])
+    .option('-o, --output <file>', 'baseline file to write (default: .soc2lint-baseline.json)')
+    .option('--rules <ids>', 'run only these rules (comma-separated ids or names)', parseList)
+    .option(
+      '--exclude-rules <ids>',
+      'leave out these rules (comma-separated ids or names)',
+      parseList,
+    )
+    .option('-c, --config <file>', 'configuration file (default: soc2lint.config.json|yaml)')
+    .option('--exceptions <file>', EXCEPTIONS_HELP)
+    .option(
+      '--max-file-size <bytes>',
+      'skip source files larger than this many bytes (default: 1048576)',
+      parsePositiveInteger,
+    )
+    .option(
+      '-j, --jobs <count>',
+      'worker threads for analysis (default: cores, at most 4)',
+      parsePositiveInteger,
+    )
+    .option('--advisory-db <path>', 'folder or .zip of OSV advisory JSON files for lockfiles')
+    .option('--online', 'query the OSV API for advisories of locked versions (sends package names)')
+    .action(async (paths: string[], options) => {
+      process.exitCode = await runBaseline(paths, options);
     });
 
   program

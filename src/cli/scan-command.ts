@@ -6,8 +6,10 @@ import type { ScanResult } from '../engine/types.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
-import { SEVERITIES, type Rule, type Severity } from '../rules/types.js';
+import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
+import { isSuppressionProblem, SUPPRESSION_RULE } from '../suppressions/suppression-rule.js';
 import { readRulePage } from './catalogue.js';
+import { describeScope, narrowResult, prepareScope } from './scan-scope.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface ScanCommandOptions {
@@ -23,6 +25,12 @@ export interface ScanCommandOptions {
   online?: boolean;
   progress: boolean;
   color: boolean;
+  exceptions?: string;
+  reportUnusedSuppressions?: boolean;
+  omitSuppressed?: boolean;
+  baseline?: string;
+  diffBase?: string;
+  staged?: boolean;
 }
 
 /** The progress line appears on a terminal only after this long, so quick scans print nothing. */
@@ -32,6 +40,13 @@ const PROGRESS_DELAY_MS = 700;
 export async function runScan(paths: string[], options: ScanCommandOptions): Promise<number> {
   if (options.output) {
     checkOutputWritable(options.output);
+  }
+  const scope = prepareScope(paths, options);
+  for (const file of scope.changes?.partlyStaged ?? []) {
+    process.stderr.write(
+      `warning: ${file} has unstaged changes; the scan reads the working tree, so reported lines ` +
+        'may not match the index. Stage or stash them first (pre-commit does this itself).\n',
+    );
   }
 
   const progress = createProgress(options.progress && process.stderr.isTTY === true);
@@ -47,17 +62,30 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
       advisoryDb: options.advisoryDb ? path.resolve(options.advisoryDb) : undefined,
       online: options.online,
       onProgress: progress.update,
+      exceptionsFile: options.exceptions,
+      reportUnusedSuppressions: options.reportUnusedSuppressions,
+      onlyPaths: scope.onlyPaths,
     });
   } finally {
     progress.clear();
   }
-  const { result, rules, config } = outcome;
+  const { rules, config } = outcome;
+  const result = narrowResult(outcome.result, scope, options);
 
-  if (result.stats.files === 0 && result.findings.length === 0) {
+  // A pre-commit scan with no staged source files has nothing to say.
+  if (result.stats.files === 0 && result.findings.length === 0 && !scope.onlyPaths) {
     process.stderr.write(`warning: no source files to scan under ${paths.join(', ')}.\n`);
   }
 
-  const report = formatReport(result, rules, options);
+  const reportRules = result.findings.some(isSuppressionProblem)
+    ? [...rules, SUPPRESSION_RULE]
+    : rules;
+  const report = formatReport(result, reportRules, options);
+  if (options.format === 'text') {
+    for (const line of describeScope(result)) {
+      process.stderr.write(`${line}\n`);
+    }
+  }
   if (options.output) {
     fs.writeFileSync(options.output, report);
   } else {
@@ -68,7 +96,7 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
   return hasFindingAtOrAbove(result, failOn) ? 1 : 0;
 }
 
-function formatReport(result: ScanResult, rules: Rule[], options: ScanCommandOptions): string {
+function formatReport(result: ScanResult, rules: RuleMeta[], options: ScanCommandOptions): string {
   switch (options.format) {
     case 'json':
       return formatJson(result, rules, { toolVersion: TOOL_VERSION });
@@ -82,12 +110,18 @@ function formatReport(result: ScanResult, rules: Rule[], options: ScanCommandOpt
   }
 }
 
+/** Suppressed findings never count; suppression problems count at any threshold. */
 function hasFindingAtOrAbove(result: ScanResult, failOn: Severity): boolean {
   const threshold = SEVERITIES.indexOf(failOn);
-  return result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold);
+  return result.findings.some(
+    (finding) =>
+      !finding.suppression &&
+      (isSuppressionProblem(finding) || SEVERITIES.indexOf(finding.severity) <= threshold),
+  );
 }
 
-function checkOutputWritable(output: string): void {
+/** Throws `ConfigError` when the folder of `output` does not exist or is not writable. */
+export function checkOutputWritable(output: string): void {
   const folder = path.dirname(path.resolve(output));
   if (!fs.existsSync(folder)) {
     throw new ConfigError(`--output ${output}: folder ${folder} not found. Create it or choose another path.`);
