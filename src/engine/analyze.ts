@@ -21,6 +21,8 @@ export interface AnalysisSettings {
   options: Record<string, Record<string, unknown>>;
   names: NameTables;
   maxFileSize: number;
+  /** Skips files that no enabled rule's prefilter matches; off only to test the prefilters. */
+  usePrefilters: boolean;
 }
 
 export interface SourceFile {
@@ -65,6 +67,11 @@ export function analyzeFile(file: SourceFile, settings: AnalysisSettings): FileA
   const directives = parseDirectives(source, getLanguageSyntax(file.language));
   if (directives.directives.length > 0 || directives.problems.length > 0) {
     analysis.directives = directives;
+  }
+
+  if (settings.usePrefilters && !isRelevant(source, settings)) {
+    log('skipped %s: no rule pattern matches', file.path);
+    return analysis;
   }
 
   const started = performance.now();
@@ -131,6 +138,35 @@ function readSource(file: SourceFile, analysis: FileAnalysis, maxFileSize: numbe
     return null;
   }
   return source;
+}
+
+const prefilterCache = new WeakMap<AnalysisSettings, RegExp[] | null>();
+
+/**
+ * True when some enabled rule may report on or summarize this text. Null in the cache means a
+ * rule without a prefilter is enabled, so every file is relevant.
+ */
+function isRelevant(source: string, settings: AnalysisSettings): boolean {
+  let patterns = prefilterCache.get(settings);
+  if (patterns === undefined) {
+    patterns = [];
+    for (const ruleId of settings.ruleIds) {
+      const rule = getRule(ruleId);
+      if (!rule || (!rule.check && !rule.summarize)) {
+        continue;
+      }
+      if (!rule.prefilter) {
+        patterns = null;
+        break;
+      }
+      patterns.push(rule.prefilter(settings.names, settings.options[ruleId] ?? {}));
+    }
+    prefilterCache.set(settings, patterns);
+  }
+  return patterns === null || patterns.some((pattern) => {
+    pattern.lastIndex = 0;
+    return pattern.test(source);
+  });
 }
 
 function countLines(source: string): number {

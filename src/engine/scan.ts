@@ -30,6 +30,8 @@ export interface ScanOptions {
   jobs?: number;
   advisoryDb?: string | null;
   online?: boolean;
+  /** Set to false to analyze every file whatever the rules' prefilters say (for tests). */
+  usePrefilters?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Exceptions file; when undefined, `.soc2lint-exceptions.yaml` (or .yml, .json) in the root. */
   exceptionsFile?: string | null;
@@ -71,7 +73,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const sources: SourceFile[] = discovery.files.flatMap((file) =>
     file.language ? [{ path: file.path, absolutePath: file.absolutePath, language: file.language }] : [],
   );
-  const settings = toAnalysisSettings(config, rules, maxFileSize);
+  const settings = toAnalysisSettings(config, rules, maxFileSize, options.usePrefilters ?? true);
   const jobs = options.jobs ?? Math.min(4, Math.max(1, os.availableParallelism()));
   log('scanning %d source files of %d under %s', sources.length, discovery.files.length, root);
 
@@ -163,7 +165,12 @@ function getRuleConfig(config: Config, rule: Rule) {
   return config.rules[rule.id] ?? config.rules[rule.name];
 }
 
-function toAnalysisSettings(config: Config, rules: Rule[], maxFileSize: number): AnalysisSettings {
+function toAnalysisSettings(
+  config: Config,
+  rules: Rule[],
+  maxFileSize: number,
+  usePrefilters: boolean,
+): AnalysisSettings {
   const severities: Record<string, Severity | null> = {};
   const options: Record<string, Record<string, unknown>> = {};
   for (const rule of rules) {
@@ -171,7 +178,14 @@ function toAnalysisSettings(config: Config, rules: Rule[], maxFileSize: number):
     severities[rule.id] = ruleConfig?.severity ?? null;
     options[rule.id] = ruleConfig?.options ?? {};
   }
-  return { ruleIds: rules.map((rule) => rule.id), severities, options, names: config.names, maxFileSize };
+  return {
+    ruleIds: rules.map((rule) => rule.id),
+    severities,
+    options,
+    names: config.names,
+    maxFileSize,
+    usePrefilters,
+  };
 }
 
 function discoverTargets(

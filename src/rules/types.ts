@@ -62,6 +62,13 @@ export interface RuleContext {
  * manifests, lockfiles).
  */
 export interface Rule<Summary = unknown> extends RuleMeta {
+  /**
+   * A pattern that any file this rule can report on or summarize must contain. A file whose text
+   * matches no enabled rule's pattern is not parsed at all, which is most of a large service.
+   * Rules without one see every file. The pattern must be conservative: a file it misses is a
+   * finding lost, so it must cover every name the rule recognizes, configured names included.
+   */
+  prefilter?(names: NameTables, options: Record<string, unknown>): RegExp;
   check?(file: FileModel, context: RuleContext): void;
   summarize?(file: FileModel, context: RuleContext): Summary | null;
   checkProject?(

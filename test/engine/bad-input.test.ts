@@ -15,6 +15,7 @@ const SETTINGS: AnalysisSettings = {
   options: {},
   names: DEFAULT_NAMES,
   maxFileSize: 1024 * 1024,
+  usePrefilters: true,
 };
 
 function noteFor(notes: ScanNote[], file: string): ScanNote | undefined {

@@ -61,8 +61,12 @@ export function listFixtureFiles(dir: string): string[] {
 }
 
 /** Scans one fixture folder with one rule, on this thread, and returns the findings. */
-export async function scanFixture(dir: string, ruleId: string): Promise<Finding[]> {
-  const { result } = await scan({ paths: [dir], rules: [ruleId], jobs: 1 });
+export async function scanFixture(
+  dir: string,
+  ruleId: string,
+  options: { usePrefilters?: boolean } = {},
+): Promise<Finding[]> {
+  const { result } = await scan({ paths: [dir], rules: [ruleId], jobs: 1, ...options });
   return result.findings;
 }
 
