@@ -184,9 +184,9 @@ export const CLIENT_SAFE_EXCEPTIONS = new Set([
 export const CLIENT_SAFE_SUFFIXES = ['ValidationError', 'ValidationException', 'ValidationErrors'];
 
 /**
- * Callee paths of responses that never show the given message for a 5xx status: Boom replaces
- * the payload of server errors with a generic text, and Koa's `ctx.throw` marks 5xx errors as
- * not exposed.
+ * Callee paths of responses that never show the given message for a 5xx status. Boom replaces
+ * the payload of server errors with a generic text, and `http-errors` (behind Koa's `ctx.throw`)
+ * marks 5xx errors as not exposed, so Express and Koa send only the status text.
  */
 export const MESSAGE_HIDING_RESPONSES = new Set([
   'Boom.badImplementation',
@@ -199,6 +199,9 @@ export const MESSAGE_HIDING_RESPONSES = new Set([
   'boom.internal',
   'ctx.throw',
   'context.throw',
+  'createError',
+  'createHttpError',
+  'httpErrors',
 ]);
 
 /**

@@ -55,15 +55,14 @@ export function findResponseDetails(
     }
     const extraTypes = options.clientSafeExceptions;
     const isClientGuarded = response.guards.some((guard) => isClientErrorCondition(guard, extraTypes));
-    const isErrorResponse =
-      status !== null ? status >= 400 : scopes.some((scope) => contains(scope.range, response.range));
+    const isFailureResponse = isExceptionResponse(file, scopes, response, status);
 
     let best: ResponseDetail | null = null;
     for (const value of getBodyValues(response.body, extraTypes)) {
       const details = findExceptionDetails(index, scopes, value, response.functionId, extraTypes).filter(
         (detail) => !isExempt(detail, status, isClientGuarded, options),
       );
-      if (isErrorResponse) {
+      if (isFailureResponse) {
         details.push(...findEchoedInput(index, value, response.functionId, queryNames, extraTypes));
       }
       for (const detail of details) {
@@ -94,6 +93,30 @@ function isExempt(detail: Detail, status: number | null, isClientGuarded: boolea
     return false;
   }
   return isClientGuarded || (detail.scope !== null && isClientSafeScope(detail.scope, options.clientSafeExceptions));
+}
+
+/**
+ * True for a response that reports a failure: a 5xx, or a 4xx or unknown status sent while
+ * handling an exception. A 400 that echoes the payload outside exception handling
+ * (`res.status(400).json({ invalid: req.body })`) only shows the client its own input, so
+ * request payloads and query text count only in these responses.
+ */
+function isExceptionResponse(
+  file: FileModel,
+  scopes: ExceptionScope[],
+  response: ResponseFact,
+  status: number | null,
+): boolean {
+  if (status !== null && status >= 500) {
+    return true;
+  }
+  if (status !== null && status < 400) {
+    return false;
+  }
+  return (
+    file.catches.some((caught) => contains(caught.bodyRange, response.range)) ||
+    scopes.some((scope) => contains(scope.range, response.range))
+  );
 }
 
 /**
