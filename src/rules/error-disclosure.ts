@@ -32,8 +32,10 @@ export default defineRule({
       '`HTTPException`, `HttpException`, `BadRequest`) in a response whose status is not 5xx.',
     'Exception text in a response guarded by a development check (`NODE_ENV`, `settings.DEBUG`) or ' +
       'by a client-error check (`err.expose`, `err.status < 500`, `err instanceof ValidationError`).',
-    'Boom server errors and Koa `ctx.throw` with a 5xx status, which hide the message from the client.',
-    'Echoing the request payload in a success response, or one field of it in an error response.',
+    'Boom server errors, Koa `ctx.throw` and `http-errors` `createError` with a 5xx status, which ' +
+      'hide the message from the client.',
+    'Echoing the request payload in a success response or in a 4xx response outside exception ' +
+      'handling, and one field of the payload in any response.',
     'Debug settings read from the environment (`DEBUG = os.environ.get("DEBUG") == "1"`), Django ' +
       'settings modules named for local development or tests, and `errorhandler()` mounted under a ' +
       'development check.',
@@ -110,7 +112,8 @@ function describeResponse(file: FileModel, response: ResponseFact): string {
   if (response.kind !== 'return') {
     return `the \`${toDisplayPath(response.via)}\` response`;
   }
-  // `return jsonify(...), 500` reports the return; the `jsonify` call in it names the response.
+  // A return of `jsonify(...), 500` comes as a `return` fact, so the `jsonify` call inside it
+  // names the response.
   const builder = file.calls.find(
     (fact) =>
       fact.call.calleePath !== null &&
@@ -127,10 +130,10 @@ function describeResponse(file: FileModel, response: ResponseFact): string {
 /** Drops chained status and header calls: `res.status.json` reads as `res.json`. */
 function toDisplayPath(path: string): string {
   const segments = path.split('.');
-  const shown = segments.filter(
+  const visibleSegments = segments.filter(
     (segment, position) => position === 0 || !RESPONSE_CHAIN_METHODS.has(segment),
   );
-  return shown.length >= 2 ? shown.join('.') : path;
+  return visibleSegments.length >= 2 ? visibleSegments.join('.') : path;
 }
 
 function shorten(text: string): string {

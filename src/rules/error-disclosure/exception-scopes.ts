@@ -32,7 +32,7 @@ export function getExceptionScopes(file: FileModel): ExceptionScope[] {
     if (types.length === 0 && caught.kind === 'error-handler' && fn) {
       types = getHandlerTypes(fn, caught.binding);
     }
-    // Flask hands a 500 handler a generic `InternalServerError`; Starlette and FastAPI hand it
+    // Flask hands a 500 handler a generic `InternalServerError`. Starlette and FastAPI hand it
     // the original exception, so there a 500 handler catches everything.
     if (!isFlask && types.some((type) => /^5\d\d$/.test(type.trim()))) {
       types = [];

@@ -201,7 +201,7 @@ export function findEchoedInput(
   return details;
 }
 
-/** Adds the operands that cannot reach a client in production to `dead`; returns the others. */
+/** Adds the operands that cannot reach a client in production to `dead`, and returns the others. */
 function markDeadOperands(expr: ConditionalExpr | LogicalExpr, extraTypes: ReadonlySet<string>, dead: Set<Expr>): Expr[] {
   const live = getLiveOperands(expr, extraTypes);
   const operands = expr.kind === 'conditional' ? [expr.consequent, expr.alternate] : [expr.left, expr.right];
@@ -260,7 +260,7 @@ function toDetailKind(use: Use | undefined): DetailKind {
   return use === 'stack' ? 'stack' : 'object';
 }
 
-/** Kind of detail an exception property holds; null for safe or unknown properties (`code`). */
+/** Returns the kind of detail an exception property contains, or null for safe or unknown ones (`code`). */
 function classifyProperty(property: string, use: Use | undefined): DetailKind | null {
   if (STACK_PROPERTIES.has(property)) {
     return 'stack';

@@ -120,14 +120,14 @@ function isExceptionResponse(
 }
 
 /**
- * Boom turns 5xx errors into a generic payload, and Koa's `ctx.throw` does not expose the message
- * of a 5xx error, so what they are given never reaches the client.
+ * True for Boom, `ctx.throw` and `createError` with a 5xx or unwritten status. Boom turns 5xx
+ * errors into a generic payload, and `http-errors` does not expose the message of a 5xx error.
  */
 function hidesMessage(response: ResponseFact, status: number | null): boolean {
   return MESSAGE_HIDING_RESPONSES.has(response.via) && (status === null || status >= 500);
 }
 
-/** The response's own status, or that of the response call around it (`make_response(..., 500)`). */
+/** Returns the response's own status, or that of the response call around it (`make_response(..., 500)`). */
 function getEffectiveStatus(file: FileModel, response: ResponseFact): number | null {
   if (response.status !== null) {
     return response.status;
@@ -158,8 +158,8 @@ function containsOtherResponse(file: FileModel, response: ResponseFact): boolean
 
 /**
  * Splits a response body into the values it is built of, so a finding points at the value that
- * carries the detail: the entries of an object, the items of a tuple, the arguments of a
- * response builder such as `jsonify(...)`.
+ * carries the detail. Those values are the entries of an object, the items of a tuple, and the
+ * arguments of a response builder such as `jsonify(...)`.
  */
 function getBodyValues(body: Expr, extraTypes: ReadonlySet<string>): Expr[] {
   const values: Expr[] = [];
