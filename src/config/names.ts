@@ -36,6 +36,31 @@ export interface NameTables {
   alerters: string[];
   /** Anomaly or risk checks: `detect_anomaly`, `risk_score`. */
   anomalyChecks: string[];
+  /**
+   * Calls that verify a password or other credential: `check_password`, `bcrypt.compare`,
+   * `authenticate`. Matched on the last segment of the callee; entries with a dot match the end
+   * of the callee path.
+   */
+  credentialChecks: string[];
+  /**
+   * Names that mark admin or privileged code: decorators, guards, dependencies and checks
+   * (`admin_required`, `IsAdminUser`, `is_superuser`). One-word lower-case entries (`admin`) are
+   * matched as a word of the name or of the decorator's arguments (`Roles(RoleEnum.admin)`).
+   */
+  privilegeMarkers: string[];
+  /**
+   * Exception classes whose raise denies a request for missing authentication or permission:
+   * `PermissionDenied`, `ForbiddenException`.
+   */
+  denialExceptions: string[];
+  /** Words that name a security violation in function names and log messages: `tamper`, `csrf`. */
+  securityEventWords: string[];
+  /**
+   * Calls and fields that count failures against a threshold: `incr`, `failed_attempts`,
+   * `lockout`. Matched on the last segment of a callee or assigned field, as words for
+   * multi-word entries.
+   */
+  failureTrackers: string[];
 }
 
 /** The built-in tables. */
@@ -370,7 +395,21 @@ export const DEFAULT_NAMES: NameTables = {
     'jitter',
     'bucket',
   ],
-  auditHelpers: ['audit', 'audit_log', 'auditLog', 'audit_event', 'auditEvent', 'record_event', 'security_event', 'securityEvent', 'log_event', 'logEvent'],
+  auditHelpers: [
+    'audit',
+    'audit_log',
+    'auditLog',
+    'audit_event',
+    'auditEvent',
+    'record_event',
+    'recordEvent',
+    'security_event',
+    'securityEvent',
+    'log_event',
+    'logEvent',
+    'AuditLog',
+    'AuditInterceptor',
+  ],
   limiters: [
     'limiter.limit',
     'limiter.shared_limit',
@@ -389,8 +428,120 @@ export const DEFAULT_NAMES: NameTables = {
     'koa-ratelimit',
     '@fastify/rate-limit',
   ],
-  alerters: ['alert', 'send_alert', 'sendAlert', 'pagerduty', 'opsgenie', 'notify_security', 'capture_message', 'captureMessage', 'capture_exception', 'captureException'],
+  alerters: [
+    'alert',
+    'send_alert',
+    'sendAlert',
+    'pagerduty',
+    'opsgenie',
+    'notify_security',
+    'notifySecurity',
+    'capture_message',
+    'captureMessage',
+    'capture_exception',
+    'captureException',
+    'mail_admins',
+    'trigger_incident',
+    'triggerIncident',
+    'create_incident',
+    'createIncident',
+  ],
   anomalyChecks: ['detect_anomaly', 'detectAnomaly', 'anomaly', 'risk_score', 'riskScore', 'assess_risk', 'assessRisk', 'is_suspicious', 'isSuspicious'],
+  credentialChecks: [
+    'check_password',
+    'check_password_hash',
+    'verify_password',
+    'checkpw',
+    'authenticate',
+    'authenticate_user',
+    'authenticateUser',
+    'bcrypt.compare',
+    'bcrypt.compareSync',
+    'bcryptjs.compare',
+    'argon2.verify',
+    'pwd_context.verify',
+    'password_hasher.verify',
+    'verifyPassword',
+    'validatePassword',
+    'validate_password_hash',
+    'comparePassword',
+    'comparePasswords',
+    'isPasswordMatch',
+    'isValidPassword',
+    'passwordMatches',
+    'checkPassword',
+    'verify_credentials',
+    'verifyCredentials',
+    'validateCredentials',
+    'validate_credentials',
+  ],
+  privilegeMarkers: [
+    'admin',
+    'administrator',
+    'superuser',
+    'superadmin',
+    'staff',
+    'admin_required',
+    'staff_member_required',
+    'superuser_required',
+    'IsAdminUser',
+    'is_staff',
+    'is_superuser',
+  ],
+  denialExceptions: [
+    'PermissionDenied',
+    'Forbidden',
+    'Unauthorized',
+    'ForbiddenException',
+    'UnauthorizedException',
+    'ForbiddenError',
+    'UnauthorizedError',
+    'NotAuthenticated',
+    'AuthenticationFailed',
+    'PermissionDeniedError',
+    'AccessDenied',
+    'AccessDeniedError',
+    'AccessDeniedException',
+    'NotAuthorized',
+    'NotAuthorizedError',
+    'HTTPForbidden',
+    'HTTPUnauthorized',
+  ],
+  securityEventWords: [
+    'suspicious',
+    'violation',
+    'violations',
+    'breach',
+    'tamper',
+    'tampered',
+    'tampering',
+    'intrusion',
+    'forgery',
+    'forged',
+    'csrf',
+    'malicious',
+  ],
+  failureTrackers: [
+    'incr',
+    'incrby',
+    'hincrby',
+    'increment',
+    'lockout',
+    'lock_account',
+    'lockAccount',
+    'failed_attempts',
+    'failedAttempts',
+    'failed_logins',
+    'failedLogins',
+    'login_attempts',
+    'loginAttempts',
+    'failure_count',
+    'failureCount',
+    'track_event',
+    'trackEvent',
+    'record_failed_login',
+    'recordFailedLogin',
+  ],
 };
 
 /** Adds the configured entries to the defaults, keeping each name once. */
