@@ -7,6 +7,40 @@ import { findResponseDetails, type ResponseDetail } from './error-disclosure/res
 import { defineRule, type RuleContext } from './types.js';
 
 const REMEDY = 'Log it and return a generic message with a request id.';
+
+/** Parameters of a four-argument function, the shape of Express error middleware. */
+const FOUR_PARAMETERS = String.raw`\(\s*[\w$]+(?:\s*:[^,()]*)?(?:\s*,\s*[\w$]+(?:\s*:[^,()]*)?){3}\s*\)`;
+
+/**
+ * Text every file with a finding contains: an exception scope (`except`, `catch`, an error
+ * handler), a traceback call, a debug setting, or a 5xx status for payload and query echoes.
+ */
+const PREFILTER = new RegExp(
+  [
+    String.raw`\bexcept\b`,
+    'catch',
+    String.raw`\.then\s*\(`,
+    'traceback',
+    'exc_info',
+    'debug',
+    'errorhandler',
+    'error_handler',
+    'exception_handler',
+    String.raw`handler\d{3}`,
+    String.raw`on\(\s*['"]error`,
+    String.raw`\b5\d\d\b`,
+    'INTERNAL_SERVER',
+    'ServerError',
+    'SERVICE_UNAVAILABLE',
+    'ServiceUnavailable',
+    'BAD_GATEWAY',
+    'BadGateway',
+    'GATEWAY_TIMEOUT',
+    'GatewayTimeout',
+    FOUR_PARAMETERS,
+  ].join('|'),
+  'i',
+);
 const MAX_DATA_LENGTH = 60;
 
 export default defineRule({
@@ -69,6 +103,7 @@ export default defineRule({
     debugErrorHandler:
       '`{setting}` sends stack traces to clients and is not limited to development. Mount it only in development.',
   },
+  prefilter: () => PREFILTER,
   check(file, context) {
     for (const setting of findDebugSettings(file)) {
       context.report({ messageId: setting.kind, data: { setting: setting.setting }, range: setting.range });
