@@ -96,6 +96,36 @@ const CARRYING_CONSTRUCTORS = [
   'defaultdict',
 ];
 
+/**
+ * Functions that copy or convert a whole request map, so `dict(request.headers)` still logs
+ * every header. Other functions given the map (`get_cors_headers(options, request.headers)`)
+ * are taken to pick from it. Matched on the last name of the callee.
+ */
+const MAP_COPYING_FUNCTIONS = [
+  'dict',
+  'list',
+  'tuple',
+  'str',
+  'repr',
+  'format',
+  'vars',
+  'sorted',
+  'dumps',
+  'pformat',
+  'inspect',
+  'assign',
+  'fromEntries',
+  'entries',
+  'from',
+  'structuredClone',
+  'copy',
+  'deepcopy',
+  'cloneDeep',
+  'clone',
+  'merge',
+  'stringify',
+];
+
 /** Maximum number of sources a message names before it ends with "and N more". */
 const MAX_LISTED_SOURCES = 3;
 
@@ -379,8 +409,13 @@ function visitCall(call: CallExpr, finder: SourceFinder): 'descend' | 'skip' {
   }
 
   const calleeName = getCalleeName(call);
+  const calleeClass = calleeName === null ? 'neutral' : classifyName(calleeName, names);
+  if (calleeClass === 'derived') {
+    // Skip: `getTokenName(token)` and `password_strength(pw)` return a derivation.
+    return 'skip';
+  }
   // Skip: `HTTPPasswordMgr()` builds a password manager, not a password.
-  if (calleeName !== null && !isConstructorCall(call) && classifyName(calleeName, names) === 'sensitive') {
+  if (calleeClass === 'sensitive' && !isConstructorCall(call)) {
     // `get_api_key()`, `secrets.token_hex(16)`, `getCookie('sid')` return the secret itself.
     finder.add({ kind: 'name', label: `${path ?? calleeName}()` });
     return 'skip';
@@ -431,7 +466,11 @@ function getLogFlowChildren(expr: Expr, names: NameTables): Expr[] {
         // `request.headers.get(name)` one header rather than the whole map.
         return receiver.filter((object) => !isWholeRequestPath(object));
       }
-      return [...receiver, ...expr.arguments.map((argument) => argument.value)];
+      const values = expr.arguments.map((argument) => argument.value);
+      if (MAP_COPYING_FUNCTIONS.includes(getCalleeName(expr) ?? '')) {
+        return [...receiver, ...values];
+      }
+      return [...receiver, ...values.filter((value) => !isWholeRequestPath(value))];
     }
     case 'member':
       return [];
@@ -494,8 +533,13 @@ function isHarmless(
     case 'compare':
     case 'function':
       return true;
-    case 'call':
-      return isSanitizerCall(expr, names);
+    case 'call': {
+      const calleeName = getCalleeName(expr);
+      return (
+        isSanitizerCall(expr, names) ||
+        (calleeName !== null && classifyName(calleeName, names) === 'derived')
+      );
+    }
     case 'identifier': {
       const nameClass = classifyName(expr.name, names);
       if (nameClass === 'derived') {
