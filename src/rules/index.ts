@@ -1,10 +1,11 @@
 import dependencyScanning from './dependency-scanning.js';
 import errorDisclosure from './error-disclosure.js';
+import rateLimiting from './rate-limiting.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import type { Rule } from './types.js';
 
 /** Every rule, ordered by id. */
-export const RULES: Rule[] = [sensitiveDataInLogs, errorDisclosure, dependencyScanning];
+export const RULES: Rule[] = [sensitiveDataInLogs, rateLimiting, errorDisclosure, dependencyScanning];
 
 const RULES_BY_KEY = new Map<string, Rule>();
 for (const rule of RULES) {

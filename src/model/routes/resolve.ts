@@ -551,13 +551,17 @@ class RouteGraph<Data> {
     return node;
   }
 
-  /** True for an owner that only serves under a mount: anything but the app itself. */
+  /**
+   * True for an owner that only serves under a mount: an Express or Koa router (`router`,
+   * `authRoutes`) or a Fastify plugin's parameter, which autoloading can register unseen.
+   */
   private isRouter(node: OwnerNode<Data>): boolean {
-    const framework = node.routes[0]?.framework;
-    if (framework !== 'express' && framework !== 'koa' && framework !== 'fastify' && framework !== 'flask' && framework !== 'fastapi') {
-      return false;
+    const summary = this.byPath.get(node.file);
+    if (summary && node.owner in summary.parameterOwners) {
+      return true;
     }
-    return !/^(?:app|server|application)$/i.test(node.owner.split('.').pop() ?? '');
+    const framework = node.routes[0]?.framework;
+    return (framework === 'express' || framework === 'koa') && /router|routes/i.test(node.owner);
   }
 }
 

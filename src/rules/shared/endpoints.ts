@@ -97,7 +97,7 @@ const KIND_PATTERNS: KindPattern[] = [
     kind: 'registration',
     phrases: [['register'], ['registration'], ['signup'], ['sign', 'up'], ['create', 'account']],
     trailing: ['user', 'users', 'account', 'submit', 'email'],
-    blockingPrefixes: ['device', 'push', 'webhook', 'client', 'service'],
+    blockingPrefixes: ['device', 'devices', 'push', 'webhook', 'webhooks', 'client', 'clients', 'service'],
     anyMethod: false,
   },
   {
