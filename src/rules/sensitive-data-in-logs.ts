@@ -176,6 +176,7 @@ export default defineRule({
       'The whole `{name}` reaches `{sink}`, with any credentials in it. Log selected fields instead.',
     secretLiteral: 'A {format} literal reaches `{sink}`. Keep credentials out of code and logs.',
   },
+  prefilter: (names) => getLogCallPattern(names),
   check(file, context) {
     const index = getFlowIndex(file);
     for (const fact of file.calls) {
@@ -588,4 +589,21 @@ function matchesPathEnd(path: string, entries: string[]): boolean {
 function getLabel(expr: Expr, name: string): string {
   const text = expr.text.replace(/\s+/g, ' ');
   return text.length <= 40 && !text.includes('`') ? text : name;
+}
+
+const logCallPatterns = new WeakMap<NameTables, RegExp>();
+
+/**
+ * Text every log call contains: a log method called on a receiver, `.info(` or `['warn'](`.
+ * A file without one cannot have a finding, so it is not parsed.
+ */
+function getLogCallPattern(names: NameTables): RegExp {
+  let pattern = logCallPatterns.get(names);
+  if (!pattern) {
+    const methods = names.logMethods.map((method) => method.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const alternatives = methods.join('|');
+    pattern = new RegExp(`\\.\\s*(?:${alternatives})\\s*\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`);
+    logCallPatterns.set(names, pattern);
+  }
+  return pattern;
 }
