@@ -8,8 +8,11 @@ import { defineRule, type RuleContext } from './types.js';
 
 const REMEDY = 'Log it and return a generic message with a request id.';
 
-/** Parameters of a four-argument function, the shape of Express error middleware. */
-const FOUR_PARAMETERS = String.raw`\(\s*[\w$]+(?:\s*:[^,()]*)?(?:\s*,\s*[\w$]+(?:\s*:[^,()]*)?){3}\s*\)`;
+/**
+ * A four-parameter function head, the shape of Express error middleware: the parameter list is
+ * followed by `=>` or a body brace, so a four-argument call does not match.
+ */
+const FOUR_PARAMETERS = String.raw`\(\s*[\w$]+(?:\s*:[^,()]*)?(?:\s*,\s*[\w$]+(?:\s*:[^,()]*)?){3}\s*\)\s*(?::[^={;]*)?(?:=>|\{)`;
 
 /**
  * Text every file with a finding contains: an exception scope (`except`, `catch`, an error
