@@ -1106,3 +1106,23 @@ test('columns count UTF-16 code units', () => {
   const text = findBinding(model, 's');
   assert.equal(text.kind === 'string' && text.value, 'é😀');
 });
+
+test('mock.patch decorators are no routes', () => {
+  const model = buildModel(`
+from unittest import mock
+from fastapi import FastAPI
+app = FastAPI()
+
+@mock.patch("saleor.account.notifications.make_token")
+def test_reset(mocked):
+    pass
+
+@app.patch("/users/{user_id}")
+def update_user(user_id: int):
+    pass
+`);
+  assert.deepEqual(
+    model.routes.map((route) => `${route.methods.join(',')} ${route.path}`),
+    ['PATCH /users/{user_id}'],
+  );
+});

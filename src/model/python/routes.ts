@@ -227,11 +227,17 @@ function readDecoratorRoute(
     const methods = readMethods(getKeyword(args, 'methods'), ['GET']);
     return { framework, methods, path: routePath, owner, middleware, ...base };
   }
-  if (METHOD_DECORATORS.has(name) && routePath !== null) {
+  // Skip: `@mock.patch("pkg.module.name")` names an object to patch, and route paths start with `/`.
+  if (METHOD_DECORATORS.has(name) && routePath !== null && isRoutePath(routePath)) {
     const methods = [name.toUpperCase()];
     return { framework, methods, path: routePath, owner, middleware, ...base };
   }
   return null;
+}
+
+/** True for a path a route decorator can take: empty (a router's root) or starting with `/`. */
+function isRoutePath(path: string): boolean {
+  return path === '' || path.startsWith('/');
 }
 
 /**

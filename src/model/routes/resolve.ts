@@ -365,7 +365,8 @@ class RouteGraph<Data> {
         const prefix = entry.values[prefixKey];
         const router = entry.references[routerKey];
         const child = router === undefined ? null : this.resolveRouterRef(summary, router, mount.framework);
-        if (prefix !== undefined && child && child !== parent) {
+        const isLinked = child?.parents.some((link) => link.parent === parent && link.prefix === prefix);
+        if (prefix !== undefined && child && child !== parent && !isLinked) {
           mount.refs.forEach((ref) => this.routerRefs.add(ref));
           child.parents.push({ parent, prefix, mount });
         }

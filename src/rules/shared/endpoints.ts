@@ -129,6 +129,7 @@ const KIND_PATTERNS: KindPattern[] = [
       'webhook',
       'next',
       'page',
+      'test',
     ],
     anyMethod: false,
   },
@@ -219,12 +220,15 @@ const METHOD_NAMES = new Set([
 /** Path segments that carry no meaning for classification: `/api/v1/...`. */
 const NEUTRAL_SEGMENT = /^(?:api|v\d+(?:\.\d+)*)$/i;
 
-/** Methods that change state. A GET of a login or reset endpoint only renders a form. */
-const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', '*']);
+/**
+ * Methods that submit credentials or account data. A GET of a login or reset endpoint only renders
+ * a form, and a DELETE of a token or session (`DELETE /api/tokens`) revokes it.
+ */
+const SUBMITTING_METHODS = new Set(['POST', 'PUT', 'PATCH', '*']);
 
 /**
  * Classifies an endpoint by its path and handler name, or returns null when it is not sensitive.
- * Login, token, password, registration and MFA endpoints count only for state-changing methods
+ * Login, token, password, registration and MFA endpoints count only for POST, PUT and PATCH
  * (or when the method is unknown); export endpoints count for every method. `extraEndpoints` are
  * configured paths or names (`/magic-link`, `magicLink`) that count as `custom` for any method.
  */
@@ -249,7 +253,7 @@ export function classifyEndpoint(
   }
 
   const isStateChanging =
-    input.methods.length === 0 || input.methods.some((method) => STATE_CHANGING_METHODS.has(method));
+    input.methods.length === 0 || input.methods.some((method) => SUBMITTING_METHODS.has(method));
   for (const pattern of KIND_PATTERNS) {
     if (!pattern.anyMethod && !isStateChanging) {
       continue;
