@@ -228,8 +228,8 @@ const SUBMITTING_METHODS = new Set(['POST', 'PUT', 'PATCH', '*']);
 
 /**
  * Classifies an endpoint by its path and handler name, or returns null when it is not sensitive.
- * Login, token, password, registration and MFA endpoints count only for POST, PUT and PATCH
- * (or when the method is unknown); export endpoints count for every method. `extraEndpoints` are
+ * Login, token, password, registration and MFA endpoints count only for POST, PUT and PATCH, or
+ * when the method is unknown. Export endpoints count for every method. `extraEndpoints` are
  * configured paths or names (`/magic-link`, `magicLink`) that count as `custom` for any method.
  */
 export function classifyEndpoint(
