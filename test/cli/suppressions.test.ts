@@ -216,16 +216,16 @@ def health():
     });
 
     const quiet = scanJson(root);
-    const asked = scanJson(root, ['--report-unused-suppressions']);
+    const requested = scanJson(root, ['--report-unused-suppressions']);
 
     assert.equal(quiet.status, 0);
     assert.deepEqual(quiet.report.findings, []);
-    assert.equal(asked.status, 1);
-    assert.equal(asked.report.findings.length, 1);
-    assert.equal(asked.report.findings[0]!.ruleId, 'SOC2LINT.suppression');
-    assert.equal(asked.report.findings[0]!.severity, 'low');
+    assert.equal(requested.status, 1);
+    assert.equal(requested.report.findings.length, 1);
+    assert.equal(requested.report.findings[0]!.ruleId, 'SOC2LINT.suppression');
+    assert.equal(requested.report.findings[0]!.severity, 'low');
     assert.equal(
-      asked.report.findings[0]!.message,
+      requested.report.findings[0]!.message,
       '`soc2lint-disable-line CC7.1.2` matches no finding. Remove it.',
     );
   });
