@@ -34,8 +34,20 @@ export interface NameTables {
   limiters: string[];
   /** Alerting calls: `pagerduty`, `sentry_sdk.capture_message`. */
   alerters: string[];
-  /** Anomaly or risk checks: `detect_anomaly`, `risk_score`. */
+  /**
+   * Anomaly or risk checks: detector and risk-scoring calls (`detect_anomaly`, `risk_score`),
+   * fraud and risk service clients (`fraud`, `sift`, `minfraud`), login history comparisons
+   * (`known_device`, `new_location`, `impossible_travel`, `geoip`) and volume baselines
+   * (`baseline`). Each entry is matched as consecutive words of a callee path, a function,
+   * class or variable name, or an `if` condition: `anomaly` matches `anomaly_detector.record_login`.
+   */
   anomalyChecks: string[];
+  /**
+   * Modules and packages that serve health endpoints: `@godaddy/terminus`, `@nestjs/terminus`,
+   * `health_check` (django-health-check). Matched against imports, Django `INSTALLED_APPS` and
+   * URL includes, and the dependencies of package.json, requirements files and pyproject.toml.
+   */
+  healthCheckLibraries: string[];
   /**
    * Calls that verify a password or other credential: `check_password`, `bcrypt.compare`,
    * `authenticate`. Matched on the last segment of the callee; entries with a dot match the end
@@ -446,7 +458,76 @@ export const DEFAULT_NAMES: NameTables = {
     'create_incident',
     'createIncident',
   ],
-  anomalyChecks: ['detect_anomaly', 'detectAnomaly', 'anomaly', 'risk_score', 'riskScore', 'assess_risk', 'assessRisk', 'is_suspicious', 'isSuspicious'],
+  anomalyChecks: [
+    'detect_anomaly',
+    'detectAnomaly',
+    'anomaly',
+    'anomalies',
+    'anomalous',
+    'risk_score',
+    'riskScore',
+    'risk_level',
+    'risk_check',
+    'check_risk',
+    'assess_risk',
+    'assessRisk',
+    'evaluate_risk',
+    'compute_risk',
+    'calculate_risk',
+    'risk_assessment',
+    'risk_service',
+    'risk_client',
+    'risk_engine',
+    'is_suspicious',
+    'isSuspicious',
+    'suspicious_login',
+    'suspicious_activity',
+    'fraud',
+    'minfraud',
+    'sift',
+    'known_device',
+    'new_device',
+    'trusted_device',
+    'unknown_device',
+    'device_fingerprint',
+    'new_location',
+    'known_location',
+    'unusual_location',
+    'new_ip',
+    'known_ip',
+    'last_login_ip',
+    'login_history',
+    'impossible_travel',
+    'geoip',
+    'geoip2',
+    'geo_ip',
+    'geolocate',
+    'ip_reputation',
+    'velocity_check',
+    'baseline',
+  ],
+  healthCheckLibraries: [
+    '@godaddy/terminus',
+    '@nestjs/terminus',
+    'express-healthcheck',
+    'express-actuator',
+    'lightship',
+    'fastify-healthcheck',
+    '@fastify/under-pressure',
+    'under-pressure',
+    'hapi-alive',
+    'health_check',
+    'django-health-check',
+    'watchman',
+    'django-watchman',
+    'flask_healthz',
+    'flask-healthz',
+    'fastapi_health',
+    'fastapi-health',
+    'healthcheck',
+    'py-healthcheck',
+    'pyctuator',
+  ],
   credentialChecks: [
     'check_password',
     'check_password_hash',

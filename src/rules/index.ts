@@ -1,11 +1,20 @@
+import anomalyDetection from './anomaly-detection.js';
 import dependencyScanning from './dependency-scanning.js';
 import errorDisclosure from './error-disclosure.js';
+import healthChecks from './health-checks.js';
 import rateLimiting from './rate-limiting.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import type { Rule } from './types.js';
 
 /** Every rule, ordered by id. */
-export const RULES: Rule[] = [sensitiveDataInLogs, rateLimiting, errorDisclosure, dependencyScanning];
+export const RULES: Rule[] = [
+  sensitiveDataInLogs,
+  rateLimiting,
+  anomalyDetection,
+  errorDisclosure,
+  healthChecks,
+  dependencyScanning,
+];
 
 const RULES_BY_KEY = new Map<string, Rule>();
 for (const rule of RULES) {

@@ -1,0 +1,404 @@
+import type { NameTables } from '../config/names.js';
+import { getFlowIndex } from '../model/flow.js';
+import type { FileModel, FunctionFact, Range, ResponseFact, RouteFact } from '../model/types.js';
+import { isAuthenticated } from './health-checks/authentication.js';
+import { findExposures, type Exposure } from './health-checks/exposures.js';
+import {
+  classifyHealthEndpoint,
+  classifyHealthPath,
+  hasProbeWord,
+  type HealthEndpointKind,
+} from './health-checks/health-endpoints.js';
+import {
+  findDeploymentProbe,
+  findHealthLibraryDependency,
+  findMainManifest,
+  getFirstLineRange,
+} from './health-checks/project-inputs.js';
+import type { ExposureKind } from './health-checks/system-names.js';
+import { findAppEntryPoints, isNonServicePath, type AppEntryPoint } from './shared/app-entry-points.js';
+import { defineRule, type RuleContext, type Severity } from './types.js';
+
+/** Message wording for each kind of exposed value. */
+const EXPOSURE_LABELS: Record<ExposureKind, string> = {
+  environment: 'every environment variable',
+  secret: 'a secret',
+  configuration: 'the whole configuration',
+  host: 'an internal host or account',
+  system: 'a system detail',
+  dependency: 'dependency internals',
+  resource: 'resource usage',
+};
+
+const EXPOSURE_SEVERITY: Record<ExposureKind, Severity> = {
+  environment: 'high',
+  secret: 'high',
+  configuration: 'high',
+  host: 'medium',
+  system: 'medium',
+  dependency: 'medium',
+  resource: 'low',
+};
+
+/** Kinds reported even behind authentication: any signed-in user would read the secrets. */
+const SECRET_KINDS = new Set<ExposureKind>(['environment', 'secret', 'configuration']);
+
+/** Remedy of the missing-endpoint finding, by the framework of the entry point. */
+const SUGGESTIONS: Record<string, string> = {
+  flask: 'add a `/health` route or use flask-healthz',
+  fastapi: 'add a `/health` route or use fastapi-health',
+  starlette: 'add a `/health` route',
+  django: 'add django-health-check or a `/health/` view',
+  express: 'add a `/health` route or use @godaddy/terminus',
+  koa: 'add a `/health` route or use @godaddy/terminus',
+  fastify: 'add a `/health` route or use fastify-healthcheck',
+  nestjs: 'add a health controller with @nestjs/terminus',
+  hapi: 'add a `/health` route',
+  nextjs: 'add an `app/api/health/route.ts` handler',
+};
+
+const MAX_LISTED_ITEMS = 3;
+
+/** Per-file data for the project check. */
+interface HealthSummary {
+  entryPoints: AppEntryPoint[];
+  /** Range of a Django `urlpatterns`, so a Django project finding can point at the root URLconf. */
+  urlpatterns: Range | null;
+  hasProbe: boolean;
+  healthLibrary: string | null;
+  frameworks: string[];
+}
+
+export default defineRule<HealthSummary>({
+  id: 'CC7.5.1',
+  name: 'health-checks',
+  criterion: 'CC7.5',
+  severity: 'medium',
+  cwe: ['CWE-497', 'CWE-215'],
+  summary: 'Require a health endpoint that reveals no secrets or system details',
+  rationale:
+    'Monitoring needs a health endpoint to tell whether the service and its dependencies are up. ' +
+    'Health, status and debug endpoints are often public, so environment variables, ' +
+    'configuration, host names, runtime versions or connection strings in their responses give ' +
+    'an attacker credentials and a map of the system.',
+  remediation:
+    'Serve a liveness or readiness endpoint that returns a status, a version and per-dependency ' +
+    'up/down results; keep environment variables, configuration and secrets out of every ' +
+    'response, and put detailed diagnostics behind authentication.',
+  compliant: [
+    'A health endpoint that returns a status, a timestamp, uptime, a version string, or a status and latency per dependency.',
+    'Reading a secret inside the endpoint to check a dependency (`connect(settings.DATABASE_URL)`) without returning it.',
+    'Derived values: `bool(os.getenv("DATABASE_URL"))`, `len(...)`, comparisons.',
+    'Host names, system details and dependency internals behind authentication: an authentication or permission decorator, middleware or guard, a router-level guard, an authenticated FastAPI dependency, or a 401/403 check in the handler.',
+    'Environment variables whose names are neither secrets nor hosts: `APP_VERSION`, `NODE_ENV`, `GIT_SHA`.',
+    'A service with a liveness or readiness route, a health-check library (terminus, @nestjs/terminus, django-health-check, flask-healthz, fastapi-health, lightship and others), or an HTTP probe in a Dockerfile, compose file or Kubernetes manifest.',
+  ],
+  aicpa: [
+    {
+      criterion: 'CC7.2',
+      reason: 'A health endpoint is how monitoring detects that the system or a dependency stopped working.',
+    },
+    {
+      criterion: 'CC6.1',
+      reason: 'Secrets and system details in public responses defeat the logical access controls around them.',
+    },
+    {
+      criterion: 'A1.2',
+      reason: 'Availability commitments need automated checks that can trigger recovery.',
+    },
+  ],
+  languages: ['python', 'javascript', 'typescript'],
+  messages: {
+    secretExposure:
+      '{endpoint} returns {items} to unauthenticated callers. Remove {pronoun} and return only a status and version.',
+    secretExposureAuthenticated:
+      '{endpoint} returns {items} to every authenticated caller. Remove {pronoun} from the response.',
+    systemDetails:
+      '{endpoint} returns {items} without authentication. Return only a status and version, or require authentication.',
+    missingHealthEndpoint:
+      'This {framework} service has no health, liveness or readiness endpoint and no health-check library. To let monitoring detect outages, {suggestion}.',
+  },
+  check(file, context) {
+    for (const endpoint of findHealthEndpoints(file)) {
+      checkEndpoint(file, endpoint, context);
+    }
+  },
+  summarize(file, context) {
+    return summarizeFile(file, context.names);
+  },
+  checkProject(project, summaries, context) {
+    const services = summaries.filter((entry) => entry.summary.entryPoints.length > 0);
+    const hasNextRoutes = summaries.some((entry) => entry.summary.frameworks.includes('nextjs'));
+    if (services.length === 0 && !hasNextRoutes) {
+      return;
+    }
+    if (summaries.some((entry) => entry.summary.hasProbe || entry.summary.healthLibrary !== null)) {
+      return;
+    }
+    if (
+      findHealthLibraryDependency(project, context.names.healthCheckLibraries) !== null ||
+      findDeploymentProbe(project) !== null
+    ) {
+      return;
+    }
+
+    const anchor = findAnchor(summaries.map((entry) => ({ path: entry.path, ...entry.summary })));
+    if (anchor !== null) {
+      context.report({
+        messageId: 'missingHealthEndpoint',
+        data: { framework: FRAMEWORK_NAMES[anchor.framework] ?? anchor.framework, suggestion: SUGGESTIONS[anchor.framework] ?? 'add a `/health` route' },
+        path: anchor.path,
+        range: anchor.range,
+      });
+      return;
+    }
+    const manifest = findMainManifest(project);
+    if (manifest !== null) {
+      context.report({
+        messageId: 'missingHealthEndpoint',
+        data: { framework: 'Next.js', suggestion: SUGGESTIONS.nextjs! },
+        path: manifest,
+        range: getFirstLineRange(project, manifest),
+      });
+    }
+  },
+});
+
+const FRAMEWORK_NAMES: Record<string, string> = {
+  flask: 'Flask',
+  fastapi: 'FastAPI',
+  starlette: 'Starlette',
+  django: 'Django',
+  express: 'Express',
+  koa: 'Koa',
+  fastify: 'Fastify',
+  nestjs: 'NestJS',
+  hapi: 'hapi',
+  nextjs: 'Next.js',
+};
+
+/** A health or diagnostic endpoint of this file: a handler with its routes, or a route alone. */
+interface HealthEndpoint {
+  kind: HealthEndpointKind;
+  handler: FunctionFact | null;
+  routes: RouteFact[];
+}
+
+function findHealthEndpoints(file: FileModel): HealthEndpoint[] {
+  const endpoints: HealthEndpoint[] = [];
+  const routesByHandler = new Map<number, RouteFact[]>();
+  for (const route of file.routes) {
+    if (route.handlerId !== null) {
+      routesByHandler.set(route.handlerId, [...(routesByHandler.get(route.handlerId) ?? []), route]);
+    }
+  }
+  for (const handler of file.functions) {
+    const routes = routesByHandler.get(handler.id) ?? [];
+    if (!handler.isRequestHandler && routes.length === 0) {
+      continue;
+    }
+    const kinds = routes.length > 0
+      ? routes.map((route) => classifyHealthEndpoint(file, route, handler))
+      : [classifyHealthEndpoint(file, null, handler)];
+    const kind = kinds.find((candidate) => candidate !== null);
+    if (kind) {
+      endpoints.push({ kind, handler, routes });
+    }
+  }
+  return endpoints;
+}
+
+function checkEndpoint(file: FileModel, endpoint: HealthEndpoint, context: RuleContext): void {
+  const { handler } = endpoint;
+  if (handler === null) {
+    return;
+  }
+  const responses = file.responses.filter(
+    (response) => response.body !== null && isWithin(file, response.functionId, handler.id),
+  );
+  if (responses.length === 0) {
+    return;
+  }
+  const authenticated = isAuthenticated(file, handler, endpoint.routes, context.names);
+  const index = getFlowIndex(file);
+  for (const response of responses) {
+    const exposures = findExposures(file, index, response.body!, response.functionId, context.names).filter(
+      (exposure) => !authenticated || SECRET_KINDS.has(exposure.kind),
+    );
+    if (exposures.length > 0) {
+      reportExposures(endpoint, response, exposures, authenticated, context);
+    }
+  }
+}
+
+function reportExposures(
+  endpoint: HealthEndpoint,
+  response: ResponseFact,
+  exposures: Exposure[],
+  authenticated: boolean,
+  context: RuleContext,
+): void {
+  const ordered = [...exposures].sort(
+    (left, right) => SEVERITY_ORDER.indexOf(EXPOSURE_SEVERITY[left.kind]) - SEVERITY_ORDER.indexOf(EXPOSURE_SEVERITY[right.kind]),
+  );
+  const severity = EXPOSURE_SEVERITY[ordered[0]!.kind];
+  const hasSecrets = SECRET_KINDS.has(ordered[0]!.kind);
+  let messageId = 'systemDetails';
+  if (hasSecrets) {
+    messageId = authenticated ? 'secretExposureAuthenticated' : 'secretExposure';
+  }
+  context.report({
+    messageId,
+    data: {
+      endpoint: describeEndpoint(endpoint),
+      items: formatItems(ordered),
+      pronoun: ordered.length === 1 ? 'it' : 'them',
+    },
+    range: response.range,
+    severity,
+    functionName: endpoint.handler?.name ?? null,
+  });
+}
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** Names the endpoint for a message: "Health endpoint `GET /health`", "Diagnostic endpoint `debug_config`". */
+function describeEndpoint(endpoint: HealthEndpoint): string {
+  const noun = endpoint.kind === 'probe' ? 'Health endpoint' : 'Diagnostic endpoint';
+  const route = endpoint.routes.find((candidate) => candidate.path !== null);
+  if (route) {
+    const method = route.methods.length === 1 && route.methods[0] !== '*' ? `${route.methods[0]} ` : '';
+    const path = route.path!.startsWith('/') ? route.path! : `/${route.path!}`;
+    return `${noun} \`${method}${path}\``;
+  }
+  return `${noun} \`${endpoint.handler?.name ?? 'anonymous'}\``;
+}
+
+/** "`dict(os.environ)` (every environment variable), `sys.version` (a system detail) and 2 more". */
+function formatItems(exposures: Exposure[]): string {
+  const shown = exposures
+    .slice(0, MAX_LISTED_ITEMS)
+    .map((exposure) => `\`${exposure.subject}\` (${EXPOSURE_LABELS[exposure.kind]})`);
+  const rest = exposures.length - shown.length;
+  if (rest > 0) {
+    return `${shown.join(', ')} and ${rest} more`;
+  }
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/** True when `functionId` is `ancestorId` or a function nested in it (a callback of the handler). */
+function isWithin(file: FileModel, functionId: number, ancestorId: number): boolean {
+  let current = functionId;
+  for (let depth = 0; depth < 32 && current !== 0; depth++) {
+    if (current === ancestorId) {
+      return true;
+    }
+    current = file.functions.find((fn) => fn.id === current)?.parentId ?? 0;
+  }
+  return false;
+}
+
+function summarizeFile(file: FileModel, names: NameTables): HealthSummary {
+  const isService = !isNonServicePath(file.path);
+  const urlpatterns = file.bindings.find((binding) => binding.functionId === 0 && binding.name === 'urlpatterns');
+  return {
+    entryPoints: findAppEntryPoints(file),
+    urlpatterns: isService && urlpatterns ? urlpatterns.range : null,
+    hasProbe: isService && hasProbe(file),
+    healthLibrary: isService ? findHealthLibrary(file, names) : null,
+    frameworks: isService ? file.routes.map((route) => route.framework) : [],
+  };
+}
+
+/** True when a route or handler of this file is a liveness, readiness or health endpoint. */
+function hasProbe(file: FileModel): boolean {
+  if (findHealthEndpoints(file).some((endpoint) => endpoint.kind === 'probe')) {
+    return true;
+  }
+  // Routes to handlers of other files: `path('healthz/', views.healthz)` in a Django URLconf.
+  if (file.routes.some((route) => route.handlerId === null && classifyHealthEndpoint(file, route, null) === 'probe')) {
+    return true;
+  }
+  // A router mounted at a probe path: `app.use('/health', healthRouter)`.
+  if (file.mounts.some((mount) => mount.prefix !== null && classifyHealthPath(mount.prefix) === 'probe')) {
+    return true;
+  }
+  // Probes served outside the router, by middleware or a server wrapper:
+  // `application = health_check(application, "/health/")`, `createTerminus(server, options)`.
+  return file.calls.some((fact) => {
+    const name = fact.call.calleePath?.split('.').pop() ?? null;
+    if (name !== null && (hasProbeWord(name) || name === 'createTerminus')) {
+      return true;
+    }
+    return fact.call.arguments.some(
+      (argument) =>
+        argument.value.kind === 'string' &&
+        argument.value.value.startsWith('/') &&
+        classifyHealthPath(argument.value.value) === 'probe' &&
+        hasProbeWord(argument.value.value),
+    );
+  });
+}
+
+/**
+ * Finds a health-check library this file uses: an import (`from health_check...`,
+ * `import { TerminusModule } from '@nestjs/terminus'`), or a Django app or URL include named by
+ * string (`'health_check.db'` in `INSTALLED_APPS`, `include('health_check.urls')`).
+ */
+function findHealthLibrary(file: FileModel, names: NameTables): string | null {
+  const libraries = names.healthCheckLibraries;
+  for (const fact of file.imports) {
+    const library = libraries.find(
+      (entry) => fact.module === entry || fact.module.startsWith(`${entry}.`) || fact.module.startsWith(`${entry}/`),
+    );
+    if (library !== undefined) {
+      return library;
+    }
+  }
+  const strings: string[] = [];
+  for (const binding of file.bindings) {
+    if (binding.functionId === 0 && /^(?:INSTALLED_APPS|\w*_APPS)$/.test(binding.name) && binding.value.kind === 'array') {
+      strings.push(...binding.value.items.flatMap((item) => (item.kind === 'string' ? [item.value] : [])));
+    }
+  }
+  for (const fact of file.calls) {
+    if (fact.call.calleePath === 'include') {
+      const first = fact.call.arguments[0]?.value;
+      if (first?.kind === 'string') {
+        strings.push(first.value);
+      }
+    }
+  }
+  return libraries.find((entry) => strings.some((value) => value === entry || value.startsWith(`${entry}.`))) ?? null;
+}
+
+interface SummaryWithPath extends HealthSummary {
+  path: string;
+}
+
+/**
+ * Picks where the missing-endpoint finding points: the app entry point (`Flask(__name__)`,
+ * `express()`, `NestFactory.create`), for Django the root URLconf named by `ROOT_URLCONF` or else
+ * the settings module. Entry points closest to the root win.
+ */
+function findAnchor(summaries: SummaryWithPath[]): { path: string; range: Range; framework: string } | null {
+  const entries = summaries
+    .flatMap((summary) => summary.entryPoints.map((entry) => ({ path: summary.path, entry })))
+    .sort(
+      (left, right) =>
+        left.path.split('/').length - right.path.split('/').length || left.path.localeCompare(right.path),
+    );
+  const first = entries[0];
+  if (first === undefined) {
+    return null;
+  }
+  const urlconf = first.entry.rootUrlconf;
+  if (urlconf !== undefined) {
+    const modulePath = `${urlconf.replace(/\./g, '/')}.py`;
+    const root = summaries.find((summary) => summary.urlpatterns !== null && (summary.path === modulePath || summary.path.endsWith(`/${modulePath}`)));
+    if (root) {
+      return { path: root.path, range: root.urlpatterns!, framework: 'django' };
+    }
+  }
+  return { path: first.path, range: first.entry.range, framework: first.entry.framework };
+}
