@@ -453,6 +453,8 @@ export const DEFAULT_NAMES: NameTables = {
     'capture_exception',
     'captureException',
     'mail_admins',
+    'SMTPHandler',
+    'AdminEmailHandler',
     'trigger_incident',
     'triggerIncident',
     'create_incident',
@@ -599,7 +601,6 @@ export const DEFAULT_NAMES: NameTables = {
     'intrusion',
     'forgery',
     'forged',
-    'csrf',
     'malicious',
   ],
   failureTrackers: [

@@ -6,6 +6,7 @@ import type {
   Expr,
   FileModel,
   FunctionFact,
+  MiddlewareRef,
   Range,
   RouteFact,
 } from '../../model/types.js';
@@ -120,6 +121,9 @@ const SECURITY_MESSAGE_WORDS = new Set([
   'impersonation',
 ]);
 
+/** Words that, with `csrf`, describe a failed check rather than the token itself. */
+const CHECK_FAILURE_WORDS = new Set(['fail', 'failed', 'failure', 'invalid', 'mismatch', 'rejected', 'violation']);
+
 /** Status constant names: `httpStatus.FORBIDDEN`, `status.HTTP_403_FORBIDDEN`, `HttpStatus.UNAUTHORIZED`. */
 const STATUS_CONSTANTS: Record<string, 401 | 403> = {
   UNAUTHORIZED: 401,
@@ -128,6 +132,9 @@ const STATUS_CONSTANTS: Record<string, 401 | 403> = {
   FORBIDDEN: 403,
   HTTP_403_FORBIDDEN: 403,
 };
+
+/** Verbs in a named right that make it a right to change things: `manageUsers`, `auth.delete_user`. */
+const RIGHT_VERBS = new Set(['manage', 'delete', 'change', 'grant', 'revoke', 'edit', 'write', 'ban']);
 
 /** Callees that end a request with the status in their first argument. */
 const STATUS_RAISERS = new Set(['abort', 'throw', 'createError', 'HttpError', 'httpError']);
@@ -188,7 +195,12 @@ export function isSecurityMessage(text: string, names: NameTables): boolean {
 /** True when a name contains a configured security event word: `handle_csrf_failure`, `onTamper`. */
 export function hasSecurityEventWord(name: string, names: NameTables): boolean {
   const eventWords = new Set(names.securityEventWords);
-  return splitWords(name).some((word) => eventWords.has(word));
+  const words = splitWords(name);
+  if (words.some((word) => eventWords.has(word))) {
+    return true;
+  }
+  // `csrf_failure`, "CSRF token mismatch"; `get_csrf_token` only handles the token.
+  return words.includes('csrf') && words.some((word) => CHECK_FAILURE_WORDS.has(word));
 }
 
 /**
@@ -203,6 +215,19 @@ export function hasPrivilegeMarker(text: string, names: NameTables): boolean {
     }
   }
   return false;
+}
+
+/**
+ * True for a guard that only lets admins past: `not current_user.is_admin`, `!req.user.isAdmin`.
+ * Skip: `not user.is_superuser and item.owner_id != user.id` lets owners past too, and
+ * `if user.is_superuser: raise ...` refuses admins; neither makes the rest admin-only.
+ */
+export function isPrivilegeRequirement(guard: string, names: NameTables): boolean {
+  const trimmed = guard.trim();
+  if (!/^(?:not\s+|!)/.test(trimmed) || /\s(?:and|or)\s|&&|\|\|/.test(trimmed)) {
+    return false;
+  }
+  return hasPrivilegeMarker(trimmed.replace(/^(?:not\s+|!)\(?/, ''), names);
 }
 
 /** Reads 401 or 403 from a status expression: `403`, `httpStatus.FORBIDDEN`, `HTTP_401_UNAUTHORIZED`. */
@@ -291,7 +316,7 @@ function collectContexts(
   }
   for (const response of file.responses) {
     for (const guard of response.guards) {
-      if (hasPrivilegeMarker(guard, names)) {
+      if (isPrivilegeRequirement(guard, names)) {
         add(response.functionId, { kind: 'privileged', source: 'guard', evidence: guard, range: response.range });
       }
     }
@@ -339,8 +364,8 @@ function findDeclarationSignals(fn: FunctionFact, routes: RouteFact[], names: Na
       signals.push({ kind: 'privileged', source: 'route', evidence: route.path, range });
     }
     for (const middleware of route.middleware) {
-      const text = middleware.expr?.text ?? middleware.path;
-      if (hasPrivilegeMarker(middleware.path, names) || hasPrivilegeMarker(text, names) || grantsRight(middleware.expr)) {
+      if (isPrivilegedMiddleware(middleware, names)) {
+        const text = middleware.expr?.text ?? middleware.path;
         signals.push({ kind: 'privileged', source: 'middleware', evidence: shorten(text), range: middleware.range });
       }
     }
@@ -387,15 +412,18 @@ function findCallSignals(fact: CallFact, names: NameTables): SecuritySignal[] {
     signals.push({ kind: 'authentication', source: 'call', evidence: path ?? fact.call.text, range: fact.range });
   }
   for (const guard of fact.guards) {
-    if (hasPrivilegeMarker(guard, names)) {
+    if (isPrivilegeRequirement(guard, names)) {
       signals.push({ kind: 'privileged', source: 'guard', evidence: shorten(guard), range: fact.range });
     }
   }
   const calleeName = path?.split('.').pop();
-  if (calleeName && hasSecurityEventWord(calleeName, names)) {
+  // `raise SuspiciousOperation(...)`, `new TamperDetectedError()`: an exception class names the violation.
+  if (calleeName && /^[A-Z]/.test(calleeName) && hasSecurityEventWord(calleeName, names)) {
     signals.push({ kind: 'violation', source: 'call', evidence: path!, range: fact.range });
   }
-  const message = getMessageText(fact.call);
+  // Only log messages count: `raise ValidationError("Missing CSRF token")` rejects input, while
+  // `log.warning("CSRF violation from %s", ip)` records an event the code treats as an attack.
+  const message = names.logMethods.includes(calleeName ?? '') ? getMessageText(fact.call) : null;
   if (message !== null && hasSecurityEventWord(message, names)) {
     signals.push({ kind: 'violation', source: 'message', evidence: shorten(message), range: fact.range });
   }
@@ -499,9 +527,15 @@ function isPrivilegeDecorator(decorator: DecoratorFact, names: NameTables): bool
 }
 
 /**
- * True for middleware that requires a named right to manage something: `auth('manageUsers')`,
+ * True for route middleware or a route decorator that requires admin rights or a named right to
+ * manage something: `requireAdmin`, `auth('manageUsers')`,
  * `requirePermission('users:delete')`, `permission_required('auth.change_user')`.
  */
+export function isPrivilegedMiddleware(middleware: MiddlewareRef, names: NameTables): boolean {
+  const text = middleware.expr?.text ?? middleware.path;
+  return hasPrivilegeMarker(middleware.path, names) || hasPrivilegeMarker(text, names) || grantsRight(middleware.expr);
+}
+
 function grantsRight(expr: Expr | null): boolean {
   if (expr === null || expr.kind !== 'call') {
     return false;
@@ -511,7 +545,7 @@ function grantsRight(expr: Expr | null): boolean {
       return false;
     }
     const words = splitWords(argument.value.value);
-    return words[0] === 'manage' || (words.length > 1 && /^(?:delete|change|grant|revoke)$/.test(words[0]!));
+    return words.length > 1 && words.some((word) => RIGHT_VERBS.has(word));
   });
 }
 
@@ -554,11 +588,10 @@ function getCalleeName(call: CallExpr): string {
   return call.callee.kind === 'member' ? call.callee.property : '';
 }
 
-/** `abort(403)`, `res.status(401)`: the callee with its first argument. */
+/** The call as written, on one line and shortened: `abort(403)`, `res.status(401).json({…})`. */
 function getCallLabel(call: CallExpr): string {
-  const callee = call.calleePath ?? getCalleeName(call);
-  const first = call.arguments[0]?.value.text;
-  return first !== undefined && first.length <= 30 ? `${callee}(${first})` : callee;
+  const text = call.text.replace(/\s+/g, ' ');
+  return text.length <= 50 ? text : `${text.slice(0, 49)}…`;
 }
 
 function getDecoratorText(decorator: DecoratorFact): string {
