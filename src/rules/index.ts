@@ -3,12 +3,18 @@ import dependencyScanning from './dependency-scanning.js';
 import errorDisclosure from './error-disclosure.js';
 import healthChecks from './health-checks.js';
 import rateLimiting from './rate-limiting.js';
+import securityAlerting from './security-alerting.js';
+import securityEventLogging from './security-event-logging.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
+import structuredSecurityLogging from './structured-security-logging.js';
 import type { Rule } from './types.js';
 
 /** Every rule, ordered by id. */
 export const RULES: Rule[] = [
+  securityEventLogging,
   sensitiveDataInLogs,
+  structuredSecurityLogging,
+  securityAlerting,
   rateLimiting,
   anomalyDetection,
   errorDisclosure,
