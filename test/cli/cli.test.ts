@@ -62,11 +62,26 @@ test('cli empty folder warns and exits 0', () => {
 });
 
 test('cli clean project exits 0', () => {
-  const root = makeProject({ 'app.py': 'import logging\nlogging.info("started")\n' });
+  const root = makeProject({ 'app.py': 'def add(a, b):\n    return a + b\n' });
   const run = runCli(['scan', root, '--format', 'json']);
   assert.equal(run.status, 0);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.findings, []);
+});
+
+test('cli findings below --fail-on exit 0', () => {
+  const root = makeProject({
+    'app.py': 'import logging\nlog = logging.getLogger(__name__)\ndef f(token):\n    log.info("t %s", token)\n',
+  });
+  const critical = runCli(['scan', root, '--rules', 'CC7.1.2']);
+  assert.equal(critical.status, 1);
+  assert.match(critical.stdout, /`token` reaches `log.info` unmasked/);
+  const report = JSON.parse(runCli(['scan', root, '--rules', 'CC7.1.2', '--format', 'json']).stdout);
+  assert.equal(report.findings[0].severity, 'critical');
+  const config = { 'soc2lint.config.json': '{ "rules": { "CC7.1.2": "low" } }' };
+  const lowered = makeProject({ ...config, 'app.py': 'import logging\nlog = logging.getLogger()\nlog.info("%s", password)\n' });
+  assert.equal(runCli(['scan', lowered, '--rules', 'CC7.1.2']).status, 0);
+  assert.equal(runCli(['scan', lowered, '--rules', 'CC7.1.2', '--fail-on', 'low']).status, 1);
 });
 
 test('cli sarif --output writes the file only', () => {
