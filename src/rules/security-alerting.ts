@@ -159,7 +159,9 @@ export default defineRule<Summary>({
     return isEmpty ? null : summary;
   },
   checkProject(_project, summaries, context) {
-    const sites = summaries.flatMap(({ path, summary }) => summary.sites.map((site) => ({ path, site })));
+    const sites = summaries
+      .flatMap(({ path, summary }) => summary.sites.map((site) => ({ path, site })))
+      .sort((a, b) => a.path.localeCompare(b.path) || a.site.range.startLine - b.site.range.startLine);
     const critical = summaries.flatMap(({ path, summary }) => summary.critical.map((event) => ({ path, event })));
     if (sites.length === 0 && critical.length === 0) {
       return;

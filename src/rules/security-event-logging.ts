@@ -173,6 +173,7 @@ export default defineRule<Summary>({
         .filter((candidate) => !(candidate.raised && isCoveredCentrally(candidate.raised, centralHandlers)))
         .map((candidate) => ({ path, candidate })),
     );
+    open.sort((a, b) => a.path.localeCompare(b.path) || a.candidate.range.startLine - b.candidate.range.startLine);
     const grouped = reportRepeatedDenials(open, context);
     for (const { path, candidate } of open) {
       if (grouped.has(candidate)) {

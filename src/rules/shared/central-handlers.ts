@@ -27,6 +27,7 @@ const CATCH_ALL_EXCEPTIONS = new Set([
 ]);
 
 const ERROR_WORDS = new Set(['error', 'errors', 'exception', 'exceptions']);
+const PROCESS_ERROR_WORDS = new Set(['unexpected', 'uncaught', 'unhandled', 'fatal', 'process', 'crash']);
 const HANDLING_WORDS = new Set(['handle', 'handler', 'format', 'process', 'on', 'catch', 'report']);
 
 /** Decorators and calls that register an error handler, with the handled type in the first argument. */
@@ -59,9 +60,16 @@ export function findCentralHandlers(file: FileModel, names: NameTables, logging?
   return handlers;
 }
 
-/** `format_error`, `handle_exception`, `errorHandler`, `on_error`; not `raise_error` or `ValidationError`. */
+/**
+ * True for `format_error`, `handle_exception`, `errorHandler`, `on_error`. Skip: `raise_error`
+ * and `ValidationError` handle nothing, and `unexpectedErrorHandler` on `uncaughtException`
+ * sees crashes, never the errors a request handler turns into a response.
+ */
 function isErrorHandlerName(name: string): boolean {
   const words = splitWords(name);
+  if (words.some((word) => PROCESS_ERROR_WORDS.has(word))) {
+    return false;
+  }
   const hasError = words.some((word) => ERROR_WORDS.has(word));
   return hasError && words.some((word) => HANDLING_WORDS.has(word)) && words.length <= 4;
 }
