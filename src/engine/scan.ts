@@ -140,12 +140,14 @@ export function selectRules(config: Config, only?: string[], excluded?: string[]
     }
     return rule;
   };
-  for (const key of Object.keys(config.rules)) {
-    if (!getRule(key)) {
+  for (const [key, ruleConfig] of Object.entries(config.rules)) {
+    const rule = getRule(key);
+    if (!rule) {
       throw new ConfigError(
         `${config.file}: rules.${key} names an unknown rule. Run \`soc2lint rules\` for the ids and names.`,
       );
     }
+    checkRuleOptions(config.file, key, rule, ruleConfig.options);
   }
   const onlyIds = only?.length ? new Set(only.map((key) => resolve(key, '--rules').id)) : null;
   const excludedIds = new Set((excluded ?? []).map((key) => resolve(key, '--exclude-rules').id));
@@ -159,6 +161,34 @@ export function selectRules(config: Config, only?: string[], excluded?: string[]
     }
     return getRuleConfig(config, rule)?.enabled ?? true;
   });
+}
+
+/** Rejects options a rule does not read, and values of the wrong type. */
+function checkRuleOptions(
+  file: string | null,
+  key: string,
+  rule: Rule,
+  options: Record<string, unknown>,
+): void {
+  const known = rule.options ?? {};
+  for (const [name, value] of Object.entries(options)) {
+    const schema = known[name];
+    if (!schema) {
+      const list = Object.keys(known);
+      const hint = list.length > 0 ? `Its options are ${list.join(', ')}.` : 'It takes no options.';
+      throw new ConfigError(`${file}: rules.${key}.options.${name} is not an option of ${rule.id}. ${hint}`);
+    }
+    const isValid =
+      schema.type === 'array'
+        ? Array.isArray(value) && value.every((item) => typeof item === 'string')
+        : typeof value === schema.type;
+    if (!isValid) {
+      const expected = schema.type === 'array' ? 'a list of strings' : `a ${schema.type}`;
+      throw new ConfigError(
+        `${file}: rules.${key}.options.${name} must be ${expected}, got ${JSON.stringify(value)}.`,
+      );
+    }
+  }
 }
 
 function getRuleConfig(config: Config, rule: Rule) {

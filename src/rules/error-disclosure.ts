@@ -92,6 +92,15 @@ export default defineRule({
     },
   ],
   languages: ['python', 'javascript', 'typescript'],
+  options: {
+    clientSafeExceptions: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Exception type names whose text is written for the client, added to the built-in list.',
+      default: [],
+    },
+  },
   messages: {
     stackTrace: `The stack trace of \`{name}\` is sent in {response}. ${REMEDY}`,
     formattedTraceback: `The traceback from \`{call}\` is sent in {response}. ${REMEDY}`,

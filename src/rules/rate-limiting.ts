@@ -76,6 +76,22 @@ export default defineRule<RouteFileSummary<LimitData>>({
     },
   ],
   languages: ['python', 'javascript', 'typescript'],
+  options: {
+    endpoints: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'More paths or handler names to treat as sensitive, for any method.',
+      default: [],
+    },
+    coveredPaths: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Path prefixes that a gateway or reverse proxy limits; `*` matches one segment.',
+      default: [],
+    },
+  },
   messages: {
     missingLimiter:
       '`{endpoint}` ({kind}) has no rate limiter: none on the route, its router or the app. Add {remedy}.',

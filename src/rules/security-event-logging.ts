@@ -128,6 +128,15 @@ export default defineRule<Summary>({
     },
   ],
   languages: ['python', 'javascript', 'typescript'],
+  options: {
+    sensitiveResources: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Resource names or path prefixes whose access must be logged.',
+      default: [],
+    },
+  },
   messages: {
     loginNotLogged:
       'Login handler `{name}` logs neither a failed nor a successful login. Log both outcomes with the user and client address.',

@@ -12,6 +12,14 @@ export interface AicpaReference {
   reason: string;
 }
 
+/** JSON Schema of one rule option; `description` and `default` are required for the docs. */
+export interface RuleOptionSchema {
+  type: 'array' | 'string' | 'boolean' | 'number';
+  items?: { type: 'string' };
+  description: string;
+  default: unknown;
+}
+
 export interface RuleMeta {
   /** Control id from the catalogue: `CC7.1.2`. */
   id: string;
@@ -32,6 +40,11 @@ export interface RuleMeta {
   languages: string[];
   /** Message templates keyed by camelCase ids; `{name}` placeholders are filled from report data. */
   messages: Record<string, string>;
+  /**
+   * JSON Schema of each option the rule reads from `rules.<id>.options`, with a description and
+   * a default. The configuration is checked against it, so a misspelt option is an error.
+   */
+  options?: Record<string, RuleOptionSchema>;
 }
 
 /** What a rule passes to `report`. */

@@ -113,3 +113,26 @@ test('cli explain unknown rule exits 2', () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /unknown rule "nope"/);
 });
+
+test('cli unknown rule option exits 2', () => {
+  const root = makeProject({
+    'soc2lint.config.yaml': 'rules:\n  error-disclosure:\n    options: { bogus: 1 }\n',
+    'a.py': 'x = 1\n',
+  });
+  const run = runCli(['scan', root]);
+  assert.equal(run.status, 2);
+  assert.match(
+    run.stderr,
+    /rules\.error-disclosure\.options\.bogus is not an option of CC7\.4\.1\. Its options are clientSafeExceptions\./,
+  );
+});
+
+test('cli rule option of the wrong type exits 2', () => {
+  const root = makeProject({
+    'soc2lint.config.json': '{ "rules": { "CC7.2.2": { "options": { "endpoints": "/x" } } } }',
+    'a.py': 'x = 1\n',
+  });
+  const run = runCli(['scan', root]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /rules\.CC7\.2\.2\.options\.endpoints must be a list of strings, got "\/x"\./);
+});

@@ -82,6 +82,15 @@ for (const rule of RULES) {
       assert.deepEqual(headings, PAGE_HEADINGS);
     });
 
+    test('options have a description, a default and a page section', () => {
+      const page = fs.readFileSync(path.join(RULES_SOURCE, `${rule.name}.md`), 'utf8');
+      for (const [name, schema] of Object.entries(rule.options ?? {})) {
+        assert.ok(schema.description.length > 0, `${name} has a description`);
+        assert.notEqual(schema.default, undefined, `${name} has a default`);
+        assert.match(page, new RegExp(`^### ${name}$`, 'm'), `${name} has a page section`);
+      }
+    });
+
     test('fixtures cover each claimed language', () => {
       const folders = fs.readdirSync(path.join(FIXTURES_DIR, rule.name));
       for (const language of rule.languages) {
