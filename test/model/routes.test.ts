@@ -86,6 +86,37 @@ module.exports = router;
     assert.deepEqual(routes, ['POST /api/auth/login [mount:apiLimiter mount:audit]']);
   });
 
+  test('middleware before the router in one mount', () => {
+    const routes = describeProject({
+      'app.js': `
+const express = require('express');
+const app = express();
+const account = express.Router();
+const billing = express.Router();
+account.post('/mfa', verifyMfa);
+billing.post('/export', exportInvoices);
+app.use('/me', requireUser, [throttle(), audit], account, billing, trailing);
+`,
+    });
+    assert.deepEqual(routes, [
+      'POST /me/mfa [mount:requireUser mount:throttle mount:audit]',
+      'POST /me/export [mount:requireUser mount:throttle mount:audit]',
+    ]);
+  });
+
+  test('middleware after the router in one mount', () => {
+    const routes = describeProject({
+      'app.js': `
+const express = require('express');
+const app = express();
+const profile = express.Router();
+profile.post('/password', changePassword);
+app.use('/profile', profile, lateLimiter);
+`,
+    });
+    assert.deepEqual(routes, ['POST /profile/password []']);
+  });
+
   test('ES module router with a default export', () => {
     const routes = describeProject({
       'src/app.ts': `

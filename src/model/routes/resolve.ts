@@ -60,12 +60,14 @@ interface ParentLink<Data> {
   parent: OwnerNode<Data>;
   prefix: string | null;
   mount: MountSummary<Data>;
+  /** The mount's reference that names the child router. */
+  ref: RefSummary<Data>;
 }
 
 interface PathState<Data> {
   /** Path below the current owner. */
   path: string | null;
-  /** Position of the route or child-router registration in the current owner. */
+  /** Position of the route, or of the child router's reference in its mount, in the current owner. */
   entry: { file: string; line: number; column: number } | null;
   below: CoveringRef<Data>[];
 }
@@ -172,9 +174,11 @@ class RouteGraph<Data> {
     const levelRefs: CoveringRef<Data>[] = [];
     for (const mount of node.mounts) {
       if (mount.isConstructor) {
-        levelRefs.push(...this.toCovering(node.file, mount, 'owner', null));
-      } else if (this.isBefore(node, mount, state) && prefixCovers(mount.prefix, state.path)) {
-        levelRefs.push(...this.toCovering(node.file, mount, 'mount', mount.prefix));
+        levelRefs.push(...this.toCovering(node.file, mount.refs, 'owner', null));
+      } else if (prefixCovers(mount.prefix, state.path)) {
+        // Per reference, so that `app.use('/auth', authLimiter, authRouter)` covers the router.
+        const refs = mount.refs.filter((ref) => this.isBefore(node, mount.framework, ref, state));
+        levelRefs.push(...this.toCovering(node.file, refs, 'mount', mount.prefix));
       }
     }
     const below = [...levelRefs, ...state.below];
@@ -190,29 +194,37 @@ class RouteGraph<Data> {
       // A Flask blueprint's `url_prefix` at registration replaces the one it was created with.
       const inner = isFlask && link.prefix !== null ? null : ownPrefix;
       const path = state.path === null ? null : joinRoutePaths(link.prefix, joinRoutePaths(inner, state.path));
-      const entry = { file: link.parent.file, line: link.mount.range.startLine, column: link.mount.range.startColumn };
+      const entry = { file: link.parent.file, line: link.ref.range.startLine, column: link.ref.range.startColumn };
       this.climb(link.parent, { path, entry, below }, visiting, ends);
     }
     visiting.delete(node.key);
   }
 
-  /** In Express and Koa, only middleware registered before the route or router runs before it. */
-  private isBefore(node: OwnerNode<Data>, mount: MountSummary<Data>, state: PathState<Data>): boolean {
-    if (!ORDERED_FRAMEWORKS.has(mount.framework) || !state.entry || state.entry.file !== node.file) {
+  /**
+   * In Express and Koa, only middleware registered before the route or router runs before it,
+   * including middleware listed before the router in the same `app.use(prefix, ...)` call.
+   */
+  private isBefore(
+    node: OwnerNode<Data>,
+    framework: Framework,
+    ref: RefSummary<Data>,
+    state: PathState<Data>,
+  ): boolean {
+    if (!ORDERED_FRAMEWORKS.has(framework) || !state.entry || state.entry.file !== node.file) {
       return true;
     }
     const { line, column } = state.entry;
-    return mount.range.startLine < line || (mount.range.startLine === line && mount.range.startColumn < column);
+    return ref.range.startLine < line || (ref.range.startLine === line && ref.range.startColumn < column);
   }
 
   private toCovering(
     file: string,
-    mount: MountSummary<Data>,
+    refs: RefSummary<Data>[],
     level: CoverageLevel,
     prefix: string | null,
   ): CoveringRef<Data>[] {
     const summary = this.byPath.get(file)!;
-    return mount.refs
+    return refs
       .filter((ref) => !this.routerRefs.has(ref))
       .map((ref) => ({ ref: this.withSymbolData(summary, ref), file, level, prefix }));
   }
@@ -340,7 +352,7 @@ class RouteGraph<Data> {
       const child = this.resolveRouterRef(summary, ref.path, mount.framework);
       if (child && child !== parent) {
         this.routerRefs.add(ref);
-        child.parents.push({ parent, prefix: mount.prefix, mount });
+        child.parents.push({ parent, prefix: mount.prefix, mount, ref });
       }
     }
     this.linkRouteTable(summary, mount, parent);
@@ -368,7 +380,7 @@ class RouteGraph<Data> {
         const isLinked = child?.parents.some((link) => link.parent === parent && link.prefix === prefix);
         if (prefix !== undefined && child && child !== parent && !isLinked) {
           mount.refs.forEach((ref) => this.routerRefs.add(ref));
-          child.parents.push({ parent, prefix, mount });
+          child.parents.push({ parent, prefix, mount, ref: mount.refs[1]! });
         }
       }
     }
