@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createBaseline, DEFAULT_BASELINE_FILE, formatBaseline } from '../baseline/baseline.js';
-import { scan } from '../engine/scan.js';
+import { resolveScanRoot, scan } from '../engine/scan.js';
 import { isSuppressionProblem } from '../suppressions/suppression-rule.js';
 import { checkOutputWritable } from './scan-command.js';
 
@@ -26,7 +26,8 @@ export async function runBaseline(
   paths: string[],
   options: BaselineCommandOptions,
 ): Promise<number> {
-  const output = options.output ?? DEFAULT_BASELINE_FILE;
+  // The default file sits in the scanned root, where `scan --baseline` is usually run from.
+  const output = options.output ?? path.join(resolveScanRoot(paths), DEFAULT_BASELINE_FILE);
   checkOutputWritable(output);
 
   const { result } = await scan({
@@ -44,7 +45,8 @@ export async function runBaseline(
   fs.writeFileSync(output, formatBaseline(baseline));
 
   const count = baseline.findings.length;
-  process.stderr.write(`soc2lint: wrote ${count} finding${count === 1 ? '' : 's'} to ${output}.\n`);
+  const written = path.resolve(output);
+  process.stderr.write(`soc2lint: wrote ${count} finding${count === 1 ? '' : 's'} to ${written}.\n`);
   const problems = result.findings.filter(isSuppressionProblem).length;
   if (problems > 0) {
     process.stderr.write(

@@ -4,11 +4,10 @@ import { ConfigError, InputError } from '../config/errors.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import { runBaseline } from './baseline-command.js';
 import { runExplain, runRules } from './catalogue.js';
+import { EXIT_ERROR } from './exit-codes.js';
 import { runScan } from './scan-command.js';
 import { TOOL_VERSION } from './version.js';
 
-/** Exit code for usage, configuration and internal errors. */
-export const EXIT_ERROR = 2;
 
 function parseSeverity(value: string): Severity {
   if (!(SEVERITIES as string[]).includes(value)) {

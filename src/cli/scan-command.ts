@@ -8,6 +8,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
 import { isSuppressionProblem, SUPPRESSION_RULE } from '../suppressions/suppression-rule.js';
+import { EXIT_ERROR } from './exit-codes.js';
 import { readRulePage } from './catalogue.js';
 import { describeScope, narrowResult, prepareScope } from './scan-scope.js';
 import { TOOL_VERSION } from './version.js';
@@ -74,7 +75,10 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
 
   // A pre-commit scan with no staged source files has nothing to say.
   if (result.stats.files === 0 && result.findings.length === 0 && !scope.onlyPaths) {
-    process.stderr.write(`warning: no source files to scan under ${paths.join(', ')}.\n`);
+    const skipped = result.notes.length > 0 ? '; every file found was skipped (see the notes)' : '';
+    process.stderr.write(
+      `warning: no Python, JavaScript or TypeScript files to analyze under ${paths.join(', ')}${skipped}.\n`,
+    );
   }
 
   const reportRules = result.findings.some(isSuppressionProblem)
@@ -92,6 +96,12 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
     process.stdout.write(report);
   }
 
+  for (const failure of result.failures) {
+    process.stderr.write(`error: ${failure}\n`);
+  }
+  if (result.failures.length > 0) {
+    return EXIT_ERROR;
+  }
   const failOn = options.failOn ?? config.failOn ?? 'high';
   return hasFindingAtOrAbove(result, failOn) ? 1 : 0;
 }
@@ -122,6 +132,9 @@ function hasFindingAtOrAbove(result: ScanResult, failOn: Severity): boolean {
 
 /** Throws `ConfigError` when the folder of `output` does not exist or is not writable. */
 export function checkOutputWritable(output: string): void {
+  if (fs.existsSync(output) && fs.statSync(output).isDirectory()) {
+    throw new ConfigError(`--output ${output}: is a folder. Give the path of a file to write.`);
+  }
   const folder = path.dirname(path.resolve(output));
   if (!fs.existsSync(folder)) {
     throw new ConfigError(`--output ${output}: folder ${folder} not found. Create it or choose another path.`);

@@ -9,7 +9,7 @@ import {
   toRootRelative,
   type GitChanges,
 } from '../diff/git-changes.js';
-import { chooseRoot } from '../engine/scan.js';
+import { resolveScanRoot } from '../engine/scan.js';
 import type { BaselineEntry, ScanResult } from '../engine/types.js';
 
 /** The options of `soc2lint scan` that narrow what a report shows. */
@@ -53,7 +53,7 @@ export function prepareScope(paths: string[], options: ScopeOptions): ScanScope 
     // The scan reports the missing path with its usual message.
     return unchanged;
   }
-  const root = chooseRoot(targets);
+  const root = resolveScanRoot(targets);
   const changes =
     options.diffBase !== undefined
       ? getChangesSinceRef(options.diffBase, root)

@@ -62,13 +62,13 @@ function getValidator(): ReturnType<Ajv['compile']> {
 
 /** Finds the configuration file of `root`, or null when there is none. */
 export function findConfigFile(root: string): string | null {
-  for (const name of CONFIG_FILE_NAMES) {
-    const candidate = path.join(root, name);
-    if (fs.existsSync(candidate)) {
-      return candidate;
-    }
+  const found = CONFIG_FILE_NAMES.filter((name) => fs.existsSync(path.join(root, name)));
+  if (found.length > 1) {
+    throw new ConfigError(
+      `${root}: found ${found.join(' and ')}. Keep one configuration file, or name it with --config.`,
+    );
   }
-  return null;
+  return found.length === 1 ? path.join(root, found[0]!) : null;
 }
 
 /**

@@ -133,7 +133,7 @@ function readSource(file: SourceFile, analysis: FileAnalysis, maxFileSize: numbe
   }
   analysis.lines = countLines(source);
 
-  if (looksMinified(source, analysis.lines)) {
+  if (looksMinified(source)) {
     analysis.notes.push({ path: file.path, kind: 'skipped', reason: 'minified or generated file' });
     return null;
   }
@@ -180,12 +180,18 @@ function countLines(source: string): number {
   return source.endsWith('\n') ? lines - 1 : lines;
 }
 
-/** True when most of the text sits on very long lines, as in bundles and minified code. */
-function looksMinified(source: string, lines: number): boolean {
+/**
+ * True when the text is mostly very long lines, as in bundles and minified code: most of the
+ * characters sit on long lines, and long lines are a fifth or more of the non-empty lines. One
+ * embedded data blob in an ordinary file (a base64 logo) does not make it minified.
+ */
+function looksMinified(source: string): boolean {
   if (source.length < 5000) {
     return false;
   }
   let longChars = 0;
+  let longLines = 0;
+  let nonEmptyLines = 0;
   let start = 0;
   while (start < source.length) {
     let end = source.indexOf('\n', start);
@@ -194,10 +200,14 @@ function looksMinified(source: string, lines: number): boolean {
     }
     if (end - start > MINIFIED_LINE_LENGTH) {
       longChars += end - start;
+      longLines++;
+    }
+    if (end > start) {
+      nonEmptyLines++;
     }
     start = end + 1;
   }
-  return longChars > source.length / 2 || source.length / Math.max(lines, 1) > 500;
+  return longChars > source.length / 2 && longLines * 5 >= nonEmptyLines;
 }
 
 function runRules(

@@ -59,12 +59,17 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       throw new InputError(`${target}: path not found. Check the path and try again.`);
     }
   }
-  const root = chooseRoot(targets);
+  const root = resolveScanRoot(targets);
   const configFile = options.configFile ? path.resolve(options.configFile) : findConfigFile(root);
   const config = loadConfig(configFile);
   const maxFileSize = options.maxFileSize ?? config.maxFileSize;
   const rules = selectRules(config, options.rules, options.excludeRules);
   const exceptions = loadScanExceptions(root, options.exceptionsFile);
+  const advisoryDb = options.advisoryDb ?? config.advisoryDb;
+  if (advisoryDb && !fs.existsSync(advisoryDb)) {
+    const source = options.advisoryDb ? '--advisory-db' : `${config.file}: advisoryDb`;
+    throw new ConfigError(`${source} ${advisoryDb}: not found. Give a folder or .zip of OSV JSON files.`);
+  }
 
   const discovery = restrictDiscovery(
     discoverTargets(root, targets, config.ignore, maxFileSize),
@@ -84,10 +89,12 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const notes = [...discovery.notes, ...analyses.flatMap((analysis) => analysis.notes)];
 
   const project = createProjectModel(root, discovery.files, sources, {
-    advisoryDb: options.advisoryDb ?? config.advisoryDb,
+    advisoryDb,
     online: options.online ?? false,
   });
+  const failures: string[] = [];
   project.addNote = (note) => notes.push(note);
+  project.addFailure = (message) => failures.push(message);
   if (!options.onlyPaths) {
     await runProjectRules(rules, project, analyses, settings, findings, notes);
   }
@@ -107,6 +114,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   return {
     result: {
       root,
+      failures,
       findings,
       notes,
       stats: {
@@ -117,16 +125,40 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       },
     },
     config,
-    rules,
+    // Reports show each rule at the severity the configuration gives it.
+    rules: rules.map((rule) => ({ ...rule, severity: settings.severities[rule.id] ?? rule.severity })),
   };
 }
 
-/** One folder is its own root; several paths or files are reported relative to the working folder. */
-export function chooseRoot(targets: string[]): string {
-  if (targets.length === 1 && fs.statSync(targets[0]!).isDirectory()) {
+/**
+ * Returns the folder report paths are relative to: a single folder argument is its own root;
+ * files and several paths are relative to the working folder, or to their deepest common
+ * folder when some lie outside it, so no report path starts with `../`.
+ */
+export function resolveScanRoot(paths: string[]): string {
+  const targets = paths.map((target) => path.resolve(target));
+  if (targets.length === 1 && isDirectory(targets[0]!)) {
     return targets[0]!;
   }
-  return process.cwd();
+  const cwd = process.cwd();
+  if (targets.every((target) => target === cwd || target.startsWith(cwd + path.sep))) {
+    return cwd;
+  }
+  let common = isDirectory(targets[0]!) ? targets[0]! : path.dirname(targets[0]!);
+  for (const target of targets.slice(1)) {
+    while (target !== common && !target.startsWith(common + path.sep)) {
+      common = path.dirname(common);
+    }
+  }
+  return common;
+}
+
+function isDirectory(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves `--rules` and `--exclude-rules` against the registry and the configuration. */
@@ -149,10 +181,13 @@ export function selectRules(config: Config, only?: string[], excluded?: string[]
     }
     checkRuleOptions(config.file, key, rule, ruleConfig.options);
   }
-  const onlyIds = only?.length ? new Set(only.map((key) => resolve(key, '--rules').id)) : null;
+  if (only !== undefined && only.length === 0) {
+    throw new ConfigError('--rules: no rule given. Name rule ids or names, separated by commas.');
+  }
+  const onlyIds = only ? new Set(only.map((key) => resolve(key, '--rules').id)) : null;
   const excludedIds = new Set((excluded ?? []).map((key) => resolve(key, '--exclude-rules').id));
 
-  return RULES.filter((rule) => {
+  const selected = RULES.filter((rule) => {
     if (excludedIds.has(rule.id)) {
       return false;
     }
@@ -161,6 +196,12 @@ export function selectRules(config: Config, only?: string[], excluded?: string[]
     }
     return getRuleConfig(config, rule)?.enabled ?? true;
   });
+  if (selected.length === 0) {
+    throw new ConfigError(
+      'No rule is left to run: --rules, --exclude-rules and the configuration turn them all off.',
+    );
+  }
+  return selected;
 }
 
 /** Rejects options a rule does not read, and values of the wrong type. */
@@ -237,8 +278,14 @@ function discoverTargets(
     }
     // A file named on the command line is scanned even when an ignore pattern covers it.
     try {
-      const size = fs.statSync(target).size;
-      files.push({ path: relativeTarget, absolutePath: target, size, language: detectLanguage(target) });
+      const stats = fs.statSync(target);
+      if (!stats.isFile()) {
+        // Reading a named pipe or a device would block or never end.
+        notes.push({ path: relativeTarget, kind: 'skipped', reason: 'not a regular file' });
+        continue;
+      }
+      const language = detectLanguage(target);
+      files.push({ path: relativeTarget, absolutePath: target, size: stats.size, language });
     } catch (error) {
       notes.push({ path: relativeTarget, kind: 'unreadable', reason: describeIoError(error) });
     }

@@ -51,6 +51,8 @@ export interface ScanNote {
 export interface ScanResult {
   /** Absolute path of the scanned root. */
   root: string;
+  /** What the user asked for that the scan could not do; non-empty means exit code 2. */
+  failures: string[];
   findings: Finding[];
   notes: ScanNote[];
   /** Set by `scan --baseline`: what the baseline matched and which of its entries are gone. */

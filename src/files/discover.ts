@@ -135,8 +135,9 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
           notes.push({ path: relative, kind: 'skipped', reason: 'symbolic link leads outside the scanned root' });
           continue;
         }
-        if (target.kind === 'broken') {
-          notes.push({ path: relative, kind: 'skipped', reason: 'broken symbolic link' });
+        if (target.kind === 'broken' || target.kind === 'loop') {
+          const reason = target.kind === 'loop' ? 'symbolic link loop' : 'broken symbolic link';
+          notes.push({ path: relative, kind: 'skipped', reason });
           continue;
         }
         if (target.isDirectory) {
@@ -245,6 +246,7 @@ function isIgnored(relative: string, scopes: IgnoreScope[], configured: Ignore):
 type LinkTarget =
   | { kind: 'inside'; realPath: string; isDirectory: boolean; isFile: boolean }
   | { kind: 'outside' }
+  | { kind: 'loop' }
   | { kind: 'broken' };
 
 function resolveLink(absolute: string, realRoot: string): LinkTarget {
@@ -253,8 +255,8 @@ function resolveLink(absolute: string, realRoot: string): LinkTarget {
   try {
     realPath = fs.realpathSync(absolute);
     stats = fs.statSync(realPath);
-  } catch {
-    return { kind: 'broken' };
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP' ? { kind: 'loop' } : { kind: 'broken' };
   }
   if (realPath !== realRoot && !realPath.startsWith(realRoot + path.sep)) {
     return { kind: 'outside' };

@@ -26,6 +26,12 @@ export interface ProjectModel {
    * parsed, so the scan result can list it. Optional: rules skip the note when it is absent.
    */
   addNote?(note: ProjectNote): void;
+  /**
+   * Records that the scan could not do what the user asked (the advisory database named on the
+   * command line is unreadable, the online lookup failed). The CLI prints each failure and exits
+   * with 2 after writing the report, so a CI gate never passes on a check that did not run.
+   */
+  addFailure?(message: string): void;
 }
 
 /** A project input that a project rule could not use, and why. */

@@ -58,6 +58,7 @@ export function formatSarif(result: ScanResult, rules: RuleMeta[], options: Sari
 
   const driver: Record<string, unknown> = {
     name: 'soc2lint',
+    version: options.toolVersion,
     semanticVersion: options.toolVersion,
   };
   if (options.informationUri !== undefined) {

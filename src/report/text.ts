@@ -68,7 +68,7 @@ function formatFile(path: string, findings: Finding[], colors: Colors): string[]
   const positions = findings.map(({ range }) => `${range.startLine}:${range.startColumn}`);
   const positionWidth = Math.max(...positions.map((position) => position.length));
   const indent = ' '.repeat(2 + positionWidth + 2 + SEVERITY_WIDTH + 2);
-  const lines = [colors.bold(path)];
+  const lines = [colors.bold(escapeControlCharacters(path))];
 
   findings.forEach((finding, index) => {
     const position = positions[index].padEnd(positionWidth);
@@ -111,7 +111,7 @@ function formatNotes(notes: ScanNote[], colors: Colors): string[] {
   const kindWidth = Math.max(...sorted.map((note) => note.kind.length));
   const lines = [colors.bold('Notes')];
   for (const note of sorted) {
-    lines.push(`  ${colors.yellow(note.kind.padEnd(kindWidth))}  ${note.path}: ${note.reason}`);
+    lines.push(`  ${colors.yellow(note.kind.padEnd(kindWidth))}  ${escapeControlCharacters(note.path)}: ${note.reason}`);
   }
   return lines;
 }
@@ -176,4 +176,14 @@ function formatDuration(durationMs: number): string {
     return `${Math.round(durationMs)} ms`;
   }
   return `${(durationMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Writes control characters in a file name as escapes (`\n`, `\x1b`), so a crafted name can
+ * neither break the report's layout nor send terminal escape sequences.
+ */
+function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (character) =>
+    character === '\n' ? '\\n' : `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

@@ -58,7 +58,7 @@ test('cli empty folder warns and exits 0', () => {
   const root = makeProject({});
   const run = runCli(['scan', root]);
   assert.equal(run.status, 0);
-  assert.match(run.stderr, /^warning: no source files to scan under /);
+  assert.match(run.stderr, /^warning: no Python, JavaScript or TypeScript files to analyze under /);
 });
 
 test('cli clean project exits 0', () => {

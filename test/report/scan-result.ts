@@ -58,6 +58,7 @@ const [, SENSITIVE_DATA, ERROR_DISCLOSURE] = RULES;
  */
 export const SCAN_RESULT: ScanResult = {
   root: '/srv/payments-api',
+  failures: [],
   findings: [
     {
       ruleId: SENSITIVE_DATA.id,
