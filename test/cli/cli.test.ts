@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -135,4 +136,63 @@ test('cli rule option of the wrong type exits 2', () => {
   const run = runCli(['scan', root]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /rules\.CC7\.2\.2\.options\.endpoints must be a list of strings, got "\/x"\./);
+});
+
+test('cli named pipe argument is skipped', () => {
+  const root = makeProject({ 'ok.py': 'x = 1\n' });
+  const pipe = path.join(root, 'pipe.js');
+  spawnSync('mkfifo', [pipe]);
+  const run = runCli(['scan', pipe, path.join(root, 'ok.py'), '--format', 'json']);
+  assert.equal(run.status, 0);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.notes, [{ path: 'pipe.js', kind: 'skipped', reason: 'not a regular file' }]);
+});
+
+test('cli --output naming a folder exits 2', () => {
+  const root = makeProject({ 'a.py': 'x = 1\n' });
+  const run = runCli(['scan', root, '--output', root]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /is a folder\. Give the path of a file to write\./);
+});
+
+test('cli missing advisory database exits 2', () => {
+  const root = makeProject({ 'a.py': 'x = 1\n' });
+  const run = runCli(['scan', root, '--advisory-db', path.join(root, 'nope')]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /--advisory-db .*nope: not found\. Give a folder or \.zip of OSV JSON files\./);
+});
+
+test('cli two configuration files exit 2', () => {
+  const root = makeProject({ 'soc2lint.config.json': '{}', 'soc2lint.config.yaml': '{}\n', 'a.py': '' });
+  const run = runCli(['scan', root]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /found soc2lint\.config\.json and soc2lint\.config\.yaml\. Keep one/);
+});
+
+test('cli rule selection leaving nothing exits 2', () => {
+  const root = makeProject({ 'a.py': 'x = 1\n' });
+  const empty = runCli(['scan', root, '--rules', '']);
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /--rules: no rule given/);
+  const none = runCli(['scan', root, '--rules', 'CC7.4.1', '--exclude-rules', 'error-disclosure']);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /No rule is left to run/);
+});
+
+test('cli files outside the working folder', () => {
+  const root = makeProject({ 'a/one.py': 'x = 1\n', 'b/two.py': 'y = 2\n' });
+  const run = runCli(['scan', path.join(root, 'a/one.py'), path.join(root, 'b'), '--format', 'json']);
+  assert.equal(run.status, 0);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.root, root);
+  assert.equal(report.summary.files, 2);
+});
+
+test('cli text report escapes control characters in paths', () => {
+  const root = makeProject({
+    'bad\nname.py': 'import logging\nlog = logging.getLogger()\nlog.info("%s", password)\n',
+  });
+  const run = runCli(['scan', root, '--rules', 'CC7.1.2']);
+  assert.equal(run.status, 1);
+  assert.match(run.stdout, /^bad\\nname\.py$/m);
 });

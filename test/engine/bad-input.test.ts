@@ -111,3 +111,15 @@ test('bad input: worker threads give the same notes', async () => {
   assert.equal(result.stats.lines, 40);
   assert.equal(noteFor(result.notes, 'blob.js')?.kind, 'skipped');
 });
+
+test('bad input: one long data line is not minified', async () => {
+  const lines = ['import logging', 'log = logging.getLogger()', `LOGO = "${'A'.repeat(5000)}"`];
+  for (let index = 0; index < 300; index++) {
+    lines.push(`x${index} = ${index}`);
+  }
+  lines.push('log.info("%s", password)');
+  const root = makeProject({ 'logo.py': `${lines.join('\n')}\n` });
+  const { result } = await scan({ paths: [root], jobs: 1, rules: ['CC7.1.2'] });
+  assert.equal(noteFor(result.notes, 'logo.py'), undefined);
+  assert.equal(result.findings.length, 1);
+});

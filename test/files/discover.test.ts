@@ -99,3 +99,12 @@ test('discovery of an empty folder finds nothing', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'soc2lint-empty-'));
   assert.deepEqual(discoverFiles(root, OPTIONS), { files: [], notes: [] });
 });
+
+test('discovery names a symbolic link loop', () => {
+  const root = makeProject({ 'a.py': '' });
+  fs.symlinkSync(path.join(root, 'loop2'), path.join(root, 'loop1'));
+  fs.symlinkSync(path.join(root, 'loop1'), path.join(root, 'loop2'));
+  const reasons = Object.fromEntries(discoverFiles(root, OPTIONS).notes.map((note) => [note.path, note.reason]));
+  assert.equal(reasons['loop1'], 'symbolic link loop');
+  assert.equal(reasons['loop2'], 'symbolic link loop');
+});
