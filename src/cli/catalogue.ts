@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/errors.js';
 import { getRule, RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
+import { SUPPRESSION_RULE } from '../suppressions/suppression-rule.js';
 
 /** Folder of the rule pages; the package ships `src/rules/*.md` beside the compiled code. */
 const RULE_PAGES = fileURLToPath(new URL('../../../src/rules/', import.meta.url));
@@ -42,6 +43,9 @@ export function runRules(format: 'text' | 'json'): string {
 
 /** Returns the page `soc2lint explain` prints for a rule id or name. */
 export function runExplain(key: string): string {
+  if (key === SUPPRESSION_RULE.id || key === SUPPRESSION_RULE.name) {
+    return explainSuppressionRule();
+  }
   const rule = getRule(key);
   if (!rule) {
     throw new ConfigError(`unknown rule "${key}". Run \`soc2lint rules\` to list rule ids and names.`);
@@ -55,6 +59,23 @@ export function runExplain(key: string): string {
     rule.summary,
     '',
     rule.rationale,
+    '',
+    `Remediation: ${rule.remediation}`,
+    '',
+  ].join('\n');
+}
+
+/** The page of the built-in rule that checks suppression comments and exceptions. */
+function explainSuppressionRule(): string {
+  const rule = SUPPRESSION_RULE;
+  return [
+    `# ${rule.id} ${rule.name}`,
+    rule.summary,
+    '',
+    rule.rationale,
+    '',
+    'Its findings fail the scan at any --fail-on, and it cannot be turned off; fix the comment',
+    'or the exceptions entry instead. docs/adoption.md describes every suppression form.',
     '',
     `Remediation: ${rule.remediation}`,
     '',

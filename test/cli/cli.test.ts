@@ -196,3 +196,11 @@ test('cli text report escapes control characters in paths', () => {
   assert.equal(run.status, 1);
   assert.match(run.stdout, /^bad\\nname\.py$/m);
 });
+
+test('cli explain the suppression rule', () => {
+  for (const key of ['SOC2LINT.suppression', 'suppression-comments']) {
+    const run = runCli(['explain', key]);
+    assert.equal(run.status, 0, key);
+    assert.match(run.stdout, /^# SOC2LINT\.suppression suppression-comments\n/);
+  }
+});
