@@ -67,6 +67,8 @@ export default defineRule({
       '`e.status_code`) or class name (`err.name`, `type(e).__name__`) in a response.',
     'The text of a validation or HTTP exception (`ValidationError`, `ValueError`, `KeyError`, ' +
       '`HTTPException`, `HttpException`, `BadRequest`) in a response whose status is not 5xx.',
+    'The text of an application\'s not-found exception (`OrderNotFound`, `*NotFoundError`, ' +
+      '`*DoesNotExist`) in a 404 response.',
     'Exception text in a response guarded by a development check (`NODE_ENV`, `settings.DEBUG`) or ' +
       'by a client-error check (`err.expose`, `err.status < 500`, `err instanceof ValidationError`).',
     'Boom server errors, Koa `ctx.throw` and `http-errors` `createError` with a 5xx status, which ' +

@@ -287,6 +287,58 @@ def read_limit():
     assert.equal(findings[0]!.messageId, 'exceptionText');
   });
 
+  test('not-found exception text in a 404', () => {
+    const findings = runPython(`
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+@app.route("/plans/<plan_id>")
+def show_plan(plan_id):
+    try:
+        return jsonify(load_plan(plan_id))
+    except billing.PlanDoesNotExist as missing:
+        return jsonify(error=str(missing)), 404
+    except PriceNotFoundError as missing:
+        return jsonify(error=str(missing)), 404
+`);
+    assert.deepEqual(findings, []);
+  });
+
+  test('not-found exception text in a 409', () => {
+    const findings = runPython(`
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+@app.route("/plans/<plan_id>", methods=["PUT"])
+def update_plan(plan_id):
+    try:
+        return jsonify(save_plan(plan_id))
+    except PlanNotFound as missing:
+        return jsonify(error=str(missing)), 409
+`);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.messageId, 'exceptionText');
+  });
+
+  test('server not-found exception in a 404', () => {
+    const findings = runPython(`
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+@app.route("/reports/<name>")
+def show_report(name):
+    try:
+        return render_template(f"reports/{name}.html")
+    except TemplateNotFound as missing:
+        return jsonify(error=str(missing)), 404
+`);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.messageId, 'exceptionText');
+  });
+
   test('code, status and class name', () => {
     const findings = runTypeScript(`
 app.use((err, req, res, next) => {

@@ -70,18 +70,27 @@ export function isDevelopmentCondition(condition: string): boolean {
  * True for a condition that holds only for errors meant for the client: `err.expose`,
  * `err.status < 500`, `isinstance(e, ValidationError)`, `err instanceof HttpError`. A negated
  * condition (`not isinstance(e, ValidationError)`) selects the other errors, so it never counts.
+ * With a `status` of 404, `err instanceof OrderNotFound` counts too.
  */
-export function isClientErrorCondition(condition: string, extraTypes: ReadonlySet<string>): boolean {
-  return readClientCheck(condition, extraTypes) === 'client';
+export function isClientErrorCondition(
+  condition: string,
+  extraTypes: ReadonlySet<string>,
+  status: number | null = null,
+): boolean {
+  return readClientCheck(condition, extraTypes, status) === 'client';
 }
 
 /** Whether a condition checks for a client error (`client`), its negation (`negated`), or neither. */
-function readClientCheck(condition: string, extraTypes: ReadonlySet<string>): 'client' | 'negated' | null {
+function readClientCheck(
+  condition: string,
+  extraTypes: ReadonlySet<string>,
+  status: number | null = null,
+): 'client' | 'negated' | null {
   const { text, isNegated } = stripNegation(condition);
   let isClientCheck = CLIENT_ERROR.test(text);
   for (const match of text.matchAll(TYPE_CHECK)) {
     const types = (match[1] ?? match[2] ?? '').split(',').filter((type) => type.trim() !== '');
-    if (types.length > 0 && types.every((type) => isClientSafeType(type, extraTypes))) {
+    if (types.length > 0 && types.every((type) => isClientSafeType(type, extraTypes, status))) {
       isClientCheck = true;
     }
   }

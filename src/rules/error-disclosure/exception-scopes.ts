@@ -1,6 +1,11 @@
 import { findParameter, type FlowIndex } from '../../model/flow.js';
 import type { FileModel, FunctionFact, IdentifierExpr, Range } from '../../model/types.js';
-import { CLIENT_SAFE_EXCEPTIONS, CLIENT_SAFE_SUFFIXES } from './names.js';
+import {
+  CLIENT_SAFE_EXCEPTIONS,
+  CLIENT_SAFE_SUFFIXES,
+  NOT_FOUND_SUFFIXES,
+  SERVER_NOT_FOUND_EXCEPTIONS,
+} from './names.js';
 
 /** A name bound to a caught exception, and the part of the file where it refers to that exception. */
 export interface ExceptionScope {
@@ -104,14 +109,24 @@ export function findExceptionScope(
  * status numbers (`@app.errorhandler(404)`) count, because the framework's text for them is
  * generic.
  */
-export function isClientSafeScope(scope: ExceptionScope, extraTypes: ReadonlySet<string>): boolean {
-  return scope.types.length > 0 && scope.types.every((type) => isClientSafeType(type, extraTypes));
+export function isClientSafeScope(
+  scope: ExceptionScope,
+  extraTypes: ReadonlySet<string>,
+  status: number | null = null,
+): boolean {
+  return scope.types.length > 0 && scope.types.every((type) => isClientSafeType(type, extraTypes, status));
 }
 
-/** True when `type` (`serializers.ValidationError`, `404`) names a client-facing exception. */
-export function isClientSafeType(type: string, extraTypes: ReadonlySet<string>): boolean {
+/**
+ * True when `type` (`serializers.ValidationError`, `404`) names a client-facing exception. In a
+ * 404 response (`status`), a not-found exception of the application (`OrderNotFound`) counts too.
+ */
+export function isClientSafeType(type: string, extraTypes: ReadonlySet<string>, status: number | null = null): boolean {
   const name = type.trim().split('.').pop() ?? '';
   if (/^\d{3}$/.test(name)) {
+    return true;
+  }
+  if (status === 404 && isNotFoundType(name)) {
     return true;
   }
   return (
@@ -120,6 +135,10 @@ export function isClientSafeType(type: string, extraTypes: ReadonlySet<string>):
     extraTypes.has(type.trim()) ||
     CLIENT_SAFE_SUFFIXES.some((suffix) => name.endsWith(suffix))
   );
+}
+
+function isNotFoundType(name: string): boolean {
+  return !SERVER_NOT_FOUND_EXCEPTIONS.has(name) && NOT_FOUND_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
 /** True when the scope's types are all HTTP status numbers, as in `@app.errorhandler(404)`. */

@@ -184,6 +184,28 @@ export const CLIENT_SAFE_EXCEPTIONS = new Set([
 export const CLIENT_SAFE_SUFFIXES = ['ValidationError', 'ValidationException', 'ValidationErrors'];
 
 /**
+ * Suffixes of exception types that say a requested record does not exist (`OrderNotFound`,
+ * `UserNotFoundError`, `Invoice.DoesNotExist`). Their text is client-facing in a 404 response.
+ */
+export const NOT_FOUND_SUFFIXES = ['NotFound', 'NotFoundError', 'NotFoundException', 'DoesNotExist'];
+
+/**
+ * Not-found exceptions about the server's own resources, whose text is never client-facing.
+ * Python's `FileNotFoundError` and `ModuleNotFoundError` name server paths and modules, Jinja's
+ * `TemplateNotFound` and Django's `TemplateDoesNotExist` name templates, AWS SDK
+ * `ResourceNotFoundException` names tables and queues, and TypeORM's `EntityNotFoundError` names
+ * the entity class and the query criteria.
+ */
+export const SERVER_NOT_FOUND_EXCEPTIONS = new Set([
+  'FileNotFoundError',
+  'ModuleNotFoundError',
+  'TemplateNotFound',
+  'TemplateDoesNotExist',
+  'ResourceNotFoundException',
+  'EntityNotFoundError',
+]);
+
+/**
  * Callee paths of responses that never show the given message for a 5xx status. Boom replaces
  * the payload of server errors with a generic text, and `http-errors` (behind Koa's `ctx.throw`)
  * marks 5xx errors as not exposed, so Express and Koa send only the status text.

@@ -54,7 +54,7 @@ export function findResponseDetails(
       continue;
     }
     const extraTypes = options.clientSafeExceptions;
-    const isClientGuarded = response.guards.some((guard) => isClientErrorCondition(guard, extraTypes));
+    const isClientGuarded = response.guards.some((guard) => isClientErrorCondition(guard, extraTypes, status));
     const isFailureResponse = isExceptionResponse(file, scopes, response, status);
 
     let best: ResponseDetail | null = null;
@@ -92,7 +92,9 @@ function isExempt(detail: Detail, status: number | null, isClientGuarded: boolea
   if (status !== null && status >= 500) {
     return false;
   }
-  return isClientGuarded || (detail.scope !== null && isClientSafeScope(detail.scope, options.clientSafeExceptions));
+  return (
+    isClientGuarded || (detail.scope !== null && isClientSafeScope(detail.scope, options.clientSafeExceptions, status))
+  );
 }
 
 /**
