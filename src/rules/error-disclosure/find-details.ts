@@ -64,6 +64,9 @@ export function findExceptionDetails(
           details.push({ kind: toDetailKind(use), expr, scope });
           return 'skip';
         }
+        // TODO: bindings carry no enclosing conditions, so a reassignment that masks the text in
+        // production (`if (isProd && !err.isOperational) message = 'Internal Server Error'`)
+        // does not stop the flow from the binding that reads the exception.
         if (use) {
           for (const binding of findBindings(index, visit.functionId, expr.name)) {
             uses.set(binding.value, use);
