@@ -138,6 +138,8 @@ export interface WalkFlowOptions {
    * it knows more about a form, for example that `a && b` evaluates to `b` whenever `a` is set.
    */
   getChildren?: (expr: Expr) => Expr[];
+  /** How far the walk follows bindings, in place of `MAX_BINDING_HOPS`. */
+  maxBindingHops?: number;
 }
 
 /**
@@ -153,6 +155,7 @@ export function walkFlow(
   options: WalkFlowOptions = {},
 ): void {
   const getChildren = options.getChildren ?? getFlowChildren;
+  const maxHops = options.maxBindingHops ?? MAX_BINDING_HOPS;
   const stack: { expr: Expr; via: string[]; functionId: number; hops: number }[] = [
     { expr: start, via: [], functionId, hops: 0 },
   ];
@@ -169,7 +172,7 @@ export function walkFlow(
     for (let position = children.length - 1; position >= 0; position--) {
       stack.push({ ...item, expr: children[position]! });
     }
-    if (item.expr.kind !== 'identifier' || item.hops >= MAX_BINDING_HOPS) {
+    if (item.expr.kind !== 'identifier' || item.hops >= maxHops) {
       continue;
     }
     for (const binding of findBindings(index, item.functionId, item.expr.name)) {
