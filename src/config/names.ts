@@ -10,6 +10,11 @@ export interface NameTables {
   /** Methods of a logger that write a record. */
   logMethods: string[];
   /**
+   * Functions called without a receiver that write log output: add `print` to treat
+   * `print(...)` as a log call. Empty by default. Read by CC7.1.2 sensitive-data-in-logs only.
+   */
+  logFunctions: string[];
+  /**
    * Calls whose result no longer carries the secret: `redact`, `mask`, `hash`, `len`. Matched by
    * words against the last segment of the callee (`hash_token`, `maskCard`); entries with a dot
    * match the end of the callee path (`hmac.new`).
@@ -146,6 +151,7 @@ export const DEFAULT_NAMES: NameTables = {
     'dir',
     'table',
   ],
+  logFunctions: [],
   sanitizers: [
     'redact',
     'redacted',
@@ -406,6 +412,8 @@ export const DEFAULT_NAMES: NameTables = {
     'interval',
     'jitter',
     'bucket',
+    'consent',
+    'banner',
   ],
   auditHelpers: [
     'audit',

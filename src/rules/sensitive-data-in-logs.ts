@@ -1,4 +1,4 @@
-import type { NameTables } from '../config/names.js';
+import { splitWords, type NameTables } from '../config/names.js';
 import {
   findBindings,
   findParameter,
@@ -10,8 +10,8 @@ import {
   type FlowVisit,
 } from '../model/flow.js';
 import type { CallExpr, CallFact, Expr, FileModel, IndexExpr } from '../model/types.js';
-import { findSecretFormat } from '../util/secrets.js';
-import { findLogSink } from './shared/log-sinks.js';
+import { findSecretFormat, isPlaceholderSecret } from '../util/secrets.js';
+import { findLogFunction, findLogSink } from './shared/log-sinks.js';
 import { classifyName, getCalleeName, isSanitizerCall } from './shared/sensitive-names.js';
 import { defineRule, type RuleContext } from './types.js';
 
@@ -60,6 +60,93 @@ const NEXT_REQUEST_FUNCTIONS = { module: 'next/headers', names: ['headers', 'coo
 
 /** NestJS parameter decorators that inject the whole body or header map when called bare. */
 const WHOLE_REQUEST_DECORATORS = ['Body', 'Headers'];
+
+/**
+ * FastAPI security classes whose instances carry the credentials of the request: the login
+ * form with its password, and the parsed Basic or Bearer `Authorization` header.
+ */
+const CREDENTIAL_PARAMETER_TYPES = [
+  'OAuth2PasswordRequestForm',
+  'OAuth2PasswordRequestFormStrict',
+  'HTTPBasicCredentials',
+  'HTTPAuthorizationCredentials',
+];
+
+/**
+ * Request cookie maps, matched on the end of the path. One cookie read from them
+ * (`req.cookies.sid`, `request.COOKIES['sessionid']`, `request.cookies.get('session')`) is
+ * taken for a credential whatever its name, because session and auth cookies are named freely
+ * (`connect.sid`, `sid`, `__Host-app`).
+ */
+const COOKIE_MAPS = [
+  'request.cookies',
+  'request.COOKIES',
+  'request.signedCookies',
+  'req.cookies',
+  'req.signedCookies',
+  'ctx.cookies',
+];
+
+/**
+ * Words of cookie names that name a preference, not a credential: `locale`, `theme`,
+ * `cookie_consent`. A cookie whose name has one of them is not reported.
+ */
+const PREFERENCE_COOKIE_WORDS = new Set([
+  'locale',
+  'lang',
+  'language',
+  'theme',
+  'timezone',
+  'tz',
+  'currency',
+  'country',
+  'region',
+  'consent',
+]);
+
+/**
+ * Last words of object names that contain text for people or form metadata, keyed by field name:
+ * `errorMessages.password`, `labels.password`, `fieldNames.password`. A sensitive property of
+ * such an object is a message or a label, not the secret. Singular forms are left out, because
+ * a `message.password` can be a field of a queued message.
+ */
+const TEXT_CONTAINER_WORDS = new Set([
+  'messages',
+  'msgs',
+  'labels',
+  'placeholders',
+  'hints',
+  'errors',
+  'texts',
+  'strings',
+  'translations',
+  'titles',
+  'descriptions',
+  'tooltips',
+  'captions',
+  'prompts',
+  'names',
+  'validators',
+  'validations',
+  'rules',
+  'i18n',
+  'l10n',
+]);
+
+/** Whole names of translation objects: `t.password`, `intl.password`. */
+const TEXT_CONTAINER_NAMES = ['t', 'i18n', 'l10n', 'intl'];
+
+/**
+ * Shortest string under a sensitive key that reads as a real secret, when it also has no
+ * whitespace, has a digit or a symbol, and is no placeholder: `"CorrectHorseBattery2"`.
+ */
+const MIN_SECRET_LITERAL_LENGTH = 8;
+
+/**
+ * Maximum number of assignments the rule follows back from a logged value. The flow walk's
+ * default of 8 misses a password copied through nine variables (`s0 = password` to `s8`).
+ */
+const MAX_BINDING_HOPS = 16;
 
 /**
  * Lookup methods whose string argument names the value they return: `data.get('password')`,
@@ -157,6 +244,8 @@ export default defineRule({
     'Derived names (`password_length`, `has_token`, `token_type`, `card_last4`)',
     'Single request fields that are not sensitive (`request.headers.get("User-Agent")`, `req.body.username`)',
     'Values reassigned from a sanitizer before the log call (`token = mask(token)`)',
+    'Placeholders, words and sentences under a sensitive key (`"<redacted>"`, `"Password must be 12 characters"`)',
+    'Sensitive keys of message and label objects (`errorMessages.password`, `labels.password`)',
   ],
   aicpa: [
     {
@@ -174,13 +263,13 @@ export default defineRule({
     sensitiveValues: '{names} reach `{sink}` unmasked. Mask them or leave them out.',
     wholeRequest:
       'The whole `{name}` reaches `{sink}`, with any credentials in it. Log selected fields instead.',
-    secretLiteral: 'A {format} literal reaches `{sink}`. Keep credentials out of code and logs.',
+    secretLiteral: 'A hard-coded {format} reaches `{sink}`. Keep credentials out of code and logs.',
   },
   prefilter: (names) => getLogCallPattern(names),
   check(file, context) {
     const index = getFlowIndex(file);
     for (const fact of file.calls) {
-      const sink = findLogSink(fact, index, context.names);
+      const sink = findLogSink(fact, index, context.names) ?? findLogFunction(fact, context.names);
       if (sink === null) {
         continue;
       }
@@ -220,10 +309,10 @@ function reportSources(
   });
 }
 
-/** "`password`, `token` and a Stripe key literal", or "… and 2 more" past three entries. */
+/** "`password`, `token` and a hard-coded Stripe key", or "… and 2 more" past three entries. */
 function formatSourceList(sources: SensitiveSource[]): string {
   const labels = sources.map((source) =>
-    source.kind === 'literal' ? `a ${source.label} literal` : `\`${source.label}\``,
+    source.kind === 'literal' ? `a hard-coded ${source.label}` : `\`${source.label}\``,
   );
   const listed = labels.slice(0, MAX_LISTED_SOURCES);
   const rest = labels.length - listed.length;
@@ -258,6 +347,7 @@ function findSensitiveSources(
     }
     walkFlow(index, argument.value, fact.functionId, (step) => visitExpr(step, finder), {
       getChildren: (expr) => getLogFlowChildren(expr, names),
+      maxBindingHops: MAX_BINDING_HOPS,
     });
   }
   return [...sources.values()];
@@ -288,7 +378,12 @@ function visitExpr(step: FlowVisit, finder: SourceFinder): 'descend' | 'skip' {
       const path = getExprPath(expr);
       if (path !== null && matchesPathEnd(path, WHOLE_REQUEST_PROPERTIES)) {
         finder.add({ kind: 'request', label: path });
-      } else if (classifyName(expr.property, names) === 'sensitive') {
+      } else if (isCredentialCookieRead(expr, finder.file)) {
+        finder.add({ kind: 'name', label: getLabel(expr, expr.property) });
+      } else if (
+        classifyName(expr.property, names) === 'sensitive' &&
+        !isTextEntry(expr.object, expr.property, step, finder)
+      ) {
         finder.add({ kind: 'name', label: getLabel(expr, expr.property) });
       }
       // Skip: other properties (`req.body.username`, `token.length`) are a part or a
@@ -296,11 +391,18 @@ function visitExpr(step: FlowVisit, finder: SourceFinder): 'descend' | 'skip' {
       return 'skip';
     }
     case 'index':
+      if (isCredentialCookieRead(expr, finder.file)) {
+        finder.add({ kind: 'name', label: getLabel(expr, expr.key ?? 'cookie') });
+        return 'skip';
+      }
       if (expr.key === null) {
         // `tokens[0]` is one of the tokens, so the walk goes on into the object.
         return 'descend';
       }
-      if (classifyName(expr.key, names) === 'sensitive') {
+      if (
+        classifyName(expr.key, names) === 'sensitive' &&
+        !isTextEntry(expr.object, expr.key, step, finder)
+      ) {
         finder.add({ kind: 'name', label: getLabel(expr, expr.key) });
       }
       // Skip: `request.json['username']` is one named field, not the whole body.
@@ -331,6 +433,14 @@ function visitIdentifier(name: string, step: FlowVisit, finder: SourceFinder): '
   const decorator = found?.parameter.decorators.find((candidate) =>
     WHOLE_REQUEST_DECORATORS.includes(candidate.path),
   );
+  // TODO: a FastAPI body parameter typed with a Pydantic model (`body: LoginBody`) is the whole
+  // request body. The file model has no facts for classes without methods, so the `BaseModel`
+  // base and the `password` field of `LoginBody` cannot be seen here.
+  if (found?.parameter.type && hasCredentialType(found.parameter.type)) {
+    // FastAPI: `form: OAuth2PasswordRequestForm = Depends()` contains the password.
+    finder.add({ kind: 'request', label: name });
+    return 'skip';
+  }
   if (decorator) {
     // NestJS: `@Body() body` is the whole body, `@Headers('authorization') auth` one header.
     const key = decorator.arguments?.[0]?.value;
@@ -351,6 +461,96 @@ function visitIdentifier(name: string, step: FlowVisit, finder: SourceFinder): '
     finder.add({ kind: 'name', label: name });
   }
   return 'skip';
+}
+
+/** True for a parameter type naming a FastAPI credential class, also inside `Annotated[...]`. */
+function hasCredentialType(type: string): boolean {
+  return type.split(/\W+/).some((word) => CREDENTIAL_PARAMETER_TYPES.includes(word));
+}
+
+/**
+ * True when `object[key]` is text for people rather than the secret: the object's name says it
+ * contains messages or labels (`errorMessages.password`), or every object literal assigned to it
+ * gives the key a sentence (`{ password: 'Password must be 12 characters' }`).
+ */
+function isTextEntry(object: Expr, key: string, step: FlowVisit, finder: SourceFinder): boolean {
+  const path = getExprPath(object);
+  if (path !== null) {
+    const last = path.slice(path.lastIndexOf('.') + 1);
+    const words = splitWords(last);
+    const lastWord = words[words.length - 1] ?? '';
+    if (TEXT_CONTAINER_NAMES.includes(last) || TEXT_CONTAINER_WORDS.has(lastWord)) {
+      return true;
+    }
+  }
+  if (object.kind !== 'identifier') {
+    return false;
+  }
+  const bindings = findBindings(finder.index, step.functionId, object.name);
+  return bindings.length > 0 && bindings.every((binding) => hasSentenceEntry(binding.value, key));
+}
+
+function hasSentenceEntry(value: Expr, key: string): boolean {
+  if (value.kind !== 'object') {
+    return false;
+  }
+  const entry = value.entries.find((candidate) => candidate.key === key);
+  return entry?.value.kind === 'string' && /\S\s+\S/.test(entry.value.value);
+}
+
+/**
+ * True when `expr` reads one cookie of the request (`req.cookies.sid`,
+ * `request.cookies.get('session')?.value`) and the cookie's name is not a preference.
+ */
+function isCredentialCookieRead(expr: Expr, file: FileModel): boolean {
+  const read = getCookieRead(expr, file);
+  if (read === null) {
+    return false;
+  }
+  if (read.name === null) {
+    return true;
+  }
+  return !splitWords(read.name).some((word) => PREFERENCE_COOKIE_WORDS.has(word));
+}
+
+/** Returns the cookie that `expr` reads, with its name when written as a literal, or null. */
+function getCookieRead(expr: Expr, file: FileModel): { name: string | null } | null {
+  switch (expr.kind) {
+    case 'member':
+      if (isCookieMap(expr.object, file)) {
+        return { name: expr.property };
+      }
+      // Next.js: `request.cookies.get('session')` returns `{ name, value }`.
+      return expr.property === 'value' ? getCookieRead(expr.object, file) : null;
+    case 'index':
+      return isCookieMap(expr.object, file) ? { name: expr.key } : null;
+    case 'call': {
+      const callee = expr.callee;
+      if (callee.kind !== 'member' || callee.property !== 'get') {
+        return null;
+      }
+      if (!isCookieMap(callee.object, file)) {
+        return null;
+      }
+      const argument = expr.arguments[0]?.value;
+      return { name: argument?.kind === 'string' ? argument.value : null };
+    }
+    default:
+      return null;
+  }
+}
+
+/** True for a request cookie map: `req.cookies`, `request.COOKIES`, Next.js `cookies()`. */
+function isCookieMap(expr: Expr, file: FileModel): boolean {
+  if (expr.kind === 'other' && expr.children.length === 1) {
+    // `(await cookies()).get('session')`.
+    return isCookieMap(expr.children[0]!, file);
+  }
+  if (expr.kind === 'call') {
+    return expr.calleePath === 'cookies' && isNextRequestFunction('cookies', file);
+  }
+  const path = getExprPath(expr);
+  return path !== null && matchesPathEnd(path, COOKIE_MAPS);
 }
 
 /**
@@ -387,6 +587,11 @@ function isBefore(
 function visitCall(call: CallExpr, finder: SourceFinder): 'descend' | 'skip' {
   const { names } = finder;
   if (isSanitizerCall(call, names)) {
+    return 'skip';
+  }
+
+  if (isCredentialCookieRead(call, finder.file)) {
+    finder.add({ kind: 'name', label: getLabel(call, 'cookie') });
     return 'skip';
   }
 
@@ -529,7 +734,10 @@ function isHarmless(
   const isPart = (part: Expr) => isHarmless(part, finder, depth + 1, options);
   switch (expr.kind) {
     case 'string':
-      return findSecretFormat(expr.value) === null && (options.allowPlainStrings || isMaskLike(expr.value));
+      if (findSecretFormat(expr.value) !== null) {
+        return false;
+      }
+      return options.allowPlainStrings ? !isSecretLikeLiteral(expr.value) : isMaskLike(expr.value);
     case 'literal':
     case 'compare':
     case 'function':
@@ -570,6 +778,20 @@ function isHarmless(
   }
 }
 
+/**
+ * True for a string that reads as a real secret under a sensitive key: 8 or more characters, no
+ * whitespace, a digit or a symbol, and no placeholder. `"CorrectHorseBattery2"` is one;
+ * `"Password must be 12 characters"`, `"user_password"` and `"<redacted>"` are not.
+ */
+function isSecretLikeLiteral(value: string): boolean {
+  return (
+    value.length >= MIN_SECRET_LITERAL_LENGTH &&
+    !/\s/.test(value) &&
+    /[^A-Za-z_.-]/.test(value) &&
+    !isPlaceholderSecret(value)
+  );
+}
+
 /** Empty, `***`, `xxxx`, `[REDACTED]`, `<hidden>`: strings that stand in for a secret. */
 function isMaskLike(value: string): boolean {
   return /^[\s*xX•#.\-_]*$/.test(value) || /^[[<(]?(redacted|hidden|masked|filtered|removed)[\]>)]?$/i.test(value);
@@ -594,16 +816,27 @@ function getLabel(expr: Expr, name: string): string {
 const logCallPatterns = new WeakMap<NameTables, RegExp>();
 
 /**
- * Text every log call contains: a log method called on a receiver, `.info(` or `['warn'](`.
- * A file without one cannot have a finding, so it is not parsed.
+ * Text every log call contains: a log method called on a receiver, `.info(` or `['warn'](`, or
+ * a configured log function called bare, `print(`. A file without one cannot have a finding, so
+ * it is not parsed.
  */
 function getLogCallPattern(names: NameTables): RegExp {
   let pattern = logCallPatterns.get(names);
   if (!pattern) {
-    const methods = names.logMethods.map((method) => method.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const alternatives = methods.join('|');
-    pattern = new RegExp(`\\.\\s*(?:${alternatives})\\s*\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`);
+    const alternatives = names.logMethods.map(escapeRegExp).join('|');
+    const forms = [
+      `\\.\\s*(?:${alternatives})\\s*\\(`,
+      `\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`,
+    ];
+    if (names.logFunctions.length > 0) {
+      forms.push(`\\b(?:${names.logFunctions.map(escapeRegExp).join('|')})\\s*\\(`);
+    }
+    pattern = new RegExp(forms.join('|'));
     logCallPatterns.set(names, pattern);
   }
   return pattern;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

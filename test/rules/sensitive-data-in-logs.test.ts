@@ -100,9 +100,60 @@ logger.info("using %s", KEY)
     assert.equal(findings[0]!.messageId, 'secretLiteral');
     assert.equal(
       findings[0]!.message,
-      'A Stripe key literal reaches `logger.info`. Keep credentials out of code and logs.',
+      'A hard-coded Stripe key reaches `logger.info`. Keep credentials out of code and logs.',
     );
     assert.ok(!findings[0]!.message.includes('4eC39'));
+  });
+
+  test('reads well for a format that starts with a vowel', () => {
+    const findings = runRule('logger.info("key %s", "AKIAIOSFODNN7EXAMPLE")\n', 'python');
+    assert.equal(findings.length, 1);
+    assert.equal(
+      findings[0]!.message,
+      'A hard-coded AWS access key id reaches `logger.info`. Keep credentials out of code and logs.',
+    );
+  });
+
+  test('names a connection URL password without its value', () => {
+    const findings = runRule('logger.info("db url %s", "postgresql://admin:S3cretPw@db:5432/x")\n', 'python');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.messageId, 'secretLiteral');
+    assert.equal(
+      findings[0]!.message,
+      'A hard-coded password in a connection URL reaches `logger.info`. Keep credentials out of code and logs.',
+    );
+    assert.ok(!findings[0]!.message.includes('S3cretPw'));
+  });
+
+  test('lists a literal among other sources', () => {
+    const findings = runRule(
+      `
+def connect(password):
+    logger.info("connect %s %s", password, "npm_abcdefghijklmnopqrstuvwxyz0123456789")
+`,
+      'python',
+    );
+    assert.equal(findings.length, 1);
+    assert.equal(
+      findings[0]!.message,
+      '`password` and a hard-coded npm token reach `logger.info` unmasked. Mask them or leave them out.',
+    );
+  });
+
+  test('names a single request cookie as written', () => {
+    const findings = runRule(
+      `
+function handle(req: Request) {
+  console.log('session', req.cookies['connect.sid']);
+}
+`,
+      'typescript',
+    );
+    assert.equal(findings.length, 1);
+    assert.equal(
+      findings[0]!.message,
+      "`req.cookies['connect.sid']` reaches `console.log` unmasked. Mask it or leave it out.",
+    );
   });
 
   test('quotes a structlog keyword argument', () => {
@@ -188,6 +239,23 @@ def notify(user, email):
     assert.deepEqual(findings, []);
   });
 
+  test('adds print as a log function', () => {
+    const snippet = `
+def show(password):
+    print(f"password={password}")
+`;
+    assert.equal(runRule(snippet, 'python').length, 0);
+    const findings = runRule(snippet, 'python', { logFunctions: ['print'] });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.message, '`password` reaches `print` unmasked. Mask it or leave it out.');
+  });
+
+  test('matches a configured log function in the prefilter', () => {
+    const code = 'print(f"password={password}")\n';
+    assert.equal(rule.prefilter!(mergeNames(undefined), {}).test(code), false);
+    assert.equal(rule.prefilter!(mergeNames({ logFunctions: ['print'] }), {}).test(code), true);
+  });
+
   test('adds a derivation word', () => {
     const snippet = `
 def show(token_sample):
@@ -196,6 +264,90 @@ def show(token_sample):
     assert.equal(runRule(snippet, 'python').length, 1);
     assert.equal(runRule(snippet, 'python', { derivationWords: ['sample'] }).length, 0);
   });
+});
+
+describe('sensitive-data-in-logs flow', () => {
+  test('follows a chain of sixteen assignments', () => {
+    const findings = runRule(
+      `
+def chain(password):
+    s0 = password
+    s1 = s0 + "x"
+    s2 = s1 + "x"
+    s3 = s2 + "x"
+    s4 = s3 + "x"
+    s5 = s4 + "x"
+    s6 = s5 + "x"
+    s7 = s6 + "x"
+    s8 = s7 + "x"
+    s9 = s8 + "x"
+    s10 = s9 + "x"
+    s11 = s10 + "x"
+    s12 = s11 + "x"
+    s13 = s12 + "x"
+    s14 = s13 + "x"
+    s15 = s14 + "x"
+    logger.info(s15)
+`,
+      'python',
+    );
+    assert.equal(findings.length, 1);
+  });
+
+  test('stops after sixteen assignments', () => {
+    const findings = runRule(
+      `
+def chain(password):
+    s0 = password
+    s1 = s0 + "x"
+    s2 = s1 + "x"
+    s3 = s2 + "x"
+    s4 = s3 + "x"
+    s5 = s4 + "x"
+    s6 = s5 + "x"
+    s7 = s6 + "x"
+    s8 = s7 + "x"
+    s9 = s8 + "x"
+    s10 = s9 + "x"
+    s11 = s10 + "x"
+    s12 = s11 + "x"
+    s13 = s12 + "x"
+    s14 = s13 + "x"
+    s15 = s14 + "x"
+    s16 = s15 + "x"
+    logger.info(s16)
+`,
+      'python',
+    );
+    assert.equal(findings.length, 0);
+  });
+});
+
+describe('sensitive-data-in-logs literals under sensitive keys', () => {
+  const reported = ['CorrectHorseBatteryStaple2', 'p@ssw0rd!', 'Tr0ub4dor&3x'];
+  for (const value of reported) {
+    test(`reports "${value}"`, () => {
+      assert.equal(runRule(`console.log({ password: ${JSON.stringify(value)} });\n`, 'typescript').length, 1);
+    });
+  }
+
+  const accepted = [
+    '',
+    '***',
+    '<redacted>',
+    '[REDACTED]',
+    'changeme',
+    'password',
+    'Hunter2',
+    'user_password',
+    'auth.password.label',
+    'Password must be 12 characters',
+  ];
+  for (const value of accepted) {
+    test(`accepts "${value}"`, () => {
+      assert.equal(runRule(`console.log({ password: ${JSON.stringify(value)} });\n`, 'typescript').length, 0);
+    });
+  }
 });
 
 describe('sensitive-data-in-logs name classes', () => {
@@ -220,6 +372,12 @@ describe('sensitive-data-in-logs name classes', () => {
     ['spinner', 'neutral'],
     ['email', 'neutral'],
     ['passport', 'neutral'],
+    ['cookie_consent', 'derived'],
+    ['cookieBanner', 'derived'],
+    ['cookie_name', 'derived'],
+    ['cookie_domain', 'derived'],
+    ['cookie_policy', 'derived'],
+    ['session_cookie', 'sensitive'],
   ];
   for (const [name, expected] of cases) {
     test(`classifies ${name}`, () => {

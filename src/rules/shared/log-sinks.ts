@@ -67,6 +67,19 @@ export function findLogSink(fact: CallFact, index: FlowIndex, names: NameTables)
   return text.length <= MAX_SINK_LENGTH ? text : (fact.call.calleePath ?? callee.property);
 }
 
+/**
+ * Returns the name of a bare call to a configured log function (`print(...)` once `print` is in
+ * `names.logFunctions`), or null. A bare call has no receiver to tell a logger apart, so only
+ * configured names count.
+ */
+export function findLogFunction(fact: CallFact, names: NameTables): string | null {
+  const callee = fact.call.callee;
+  if (callee.kind !== 'identifier' || !names.logFunctions.includes(callee.name)) {
+    return null;
+  }
+  return callee.name;
+}
+
 function isLoggerExpr(
   expr: Expr,
   index: FlowIndex,
