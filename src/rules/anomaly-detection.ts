@@ -1,7 +1,7 @@
 import type { NameTables } from '../config/names.js';
 import type { FileModel, FunctionFact, Range, RouteFact } from '../model/types.js';
 import { findCheckEvidence, findCheckWords, type CheckEvidence } from './anomaly-detection/check-evidence.js';
-import { findAppEntryPoints, isNonServicePath } from './shared/app-entry-points.js';
+import { findServiceAnchor, findServiceFacts, isNonServicePath, type ServiceFacts } from './shared/app-entry-points.js';
 import { classifyEndpoint, getHandlerWords, getPathWords, type EndpointInput } from './shared/endpoints.js';
 import { isCredentialCheck } from './shared/security-context.js';
 import { defineRule, type FileSummary } from './types.js';
@@ -38,7 +38,8 @@ interface AnomalySummary {
   handlers: HandlerSummary[];
   /** Functions that verify a password: where a project without login routes logs users in. */
   credentialChecks: { functionName: string | null; range: Range }[];
-  isService: boolean;
+  /** App entry points and served routes, which make the project a service. */
+  service: ServiceFacts | null;
 }
 
 export default defineRule<AnomalySummary>({
@@ -93,7 +94,9 @@ export default defineRule<AnomalySummary>({
     const examples = summaries.flatMap((entry) => entry.summary.checks);
 
     if (examples.length === 0) {
-      const anchor = findProjectAnchor(summaries);
+      // A library or a framework's own source leaves anomaly checks to the service that uses it.
+      const services = summaries.map(({ path, summary }) => ({ path, facts: summary.service }));
+      const anchor = findServiceAnchor(services) === null ? null : findProjectAnchor(summaries);
       if (anchor !== null) {
         context.report({
           messageId: 'noAnomalyDetection',
@@ -139,7 +142,7 @@ function summarizeFile(file: FileModel, names: NameTables): AnomalySummary {
     calls: {},
     handlers: [],
     credentialChecks: [],
-    isService: isService && findAppEntryPoints(file).length > 0,
+    service: findServiceFacts(file),
   };
   if (!isService) {
     return summary;
@@ -347,7 +350,7 @@ function isCovered(handler: HandlerSummary, reached: Set<string>): boolean {
 
 /**
  * Picks where the project finding points: the first login handler, else the first export
- * handler, else, in a service that creates an app, the first function that verifies a password.
+ * handler, else the first function that verifies a password.
  */
 function findProjectAnchor(
   summaries: FileSummary<AnomalySummary>[],
@@ -381,9 +384,6 @@ function findProjectAnchor(
         };
       }
     }
-  }
-  if (!summaries.some((entry) => entry.summary.isService)) {
-    return null;
   }
   for (const entry of sorted) {
     const check = entry.summary.credentialChecks[0];

@@ -9,14 +9,9 @@ import {
   hasProbeWord,
   type HealthEndpointKind,
 } from './health-checks/health-endpoints.js';
-import {
-  findDeploymentProbe,
-  findHealthLibraryDependency,
-  findMainManifest,
-  getFirstLineRange,
-} from './health-checks/project-inputs.js';
+import { findDeploymentProbe, findHealthLibraryDependency } from './health-checks/project-inputs.js';
 import type { ExposureKind } from './health-checks/system-names.js';
-import { findAppEntryPoints, isNonServicePath, type AppEntryPoint } from './shared/app-entry-points.js';
+import { findServiceAnchor, findServiceFacts, isNonServicePath, type ServiceFacts } from './shared/app-entry-points.js';
 import { defineRule, type RuleContext, type Severity } from './types.js';
 
 /** Message wording for each kind of exposed value. */
@@ -61,12 +56,10 @@ const MAX_LISTED_ITEMS = 3;
 
 /** Per-file data for the project check. */
 interface HealthSummary {
-  entryPoints: AppEntryPoint[];
-  /** Range of a Django `urlpatterns`, so a Django project finding can point at the root URLconf. */
-  urlpatterns: Range | null;
+  /** App entry points and served routes, which make the project a service. */
+  service: ServiceFacts | null;
   hasProbe: boolean;
   healthLibrary: string | null;
-  frameworks: string[];
 }
 
 export default defineRule<HealthSummary>({
@@ -127,9 +120,9 @@ export default defineRule<HealthSummary>({
     return summarizeFile(file, context.names);
   },
   checkProject(project, summaries, context) {
-    const services = summaries.filter((entry) => entry.summary.entryPoints.length > 0);
-    const hasNextRoutes = summaries.some((entry) => entry.summary.frameworks.includes('nextjs'));
-    if (services.length === 0 && !hasNextRoutes) {
+    // A library or a framework's own source is no service and needs no health endpoint.
+    const anchor = findServiceAnchor(summaries.map((entry) => ({ path: entry.path, facts: entry.summary.service })));
+    if (anchor === null) {
       return;
     }
     if (summaries.some((entry) => entry.summary.hasProbe || entry.summary.healthLibrary !== null)) {
@@ -142,25 +135,15 @@ export default defineRule<HealthSummary>({
       return;
     }
 
-    const anchor = findAnchor(summaries.map((entry) => ({ path: entry.path, ...entry.summary })));
-    if (anchor !== null) {
-      context.report({
-        messageId: 'missingHealthEndpoint',
-        data: { framework: FRAMEWORK_NAMES[anchor.framework] ?? anchor.framework, suggestion: SUGGESTIONS[anchor.framework] ?? 'add a `/health` route' },
-        path: anchor.path,
-        range: anchor.range,
-      });
-      return;
-    }
-    const manifest = findMainManifest(project);
-    if (manifest !== null) {
-      context.report({
-        messageId: 'missingHealthEndpoint',
-        data: { framework: 'Next.js', suggestion: SUGGESTIONS.nextjs! },
-        path: manifest,
-        range: getFirstLineRange(project, manifest),
-      });
-    }
+    context.report({
+      messageId: 'missingHealthEndpoint',
+      data: {
+        framework: FRAMEWORK_NAMES[anchor.framework] ?? anchor.framework,
+        suggestion: SUGGESTIONS[anchor.framework] ?? 'add a `/health` route',
+      },
+      path: anchor.path,
+      range: anchor.range,
+    });
   },
 });
 
@@ -300,13 +283,10 @@ function isWithin(file: FileModel, functionId: number, ancestorId: number): bool
 
 function summarizeFile(file: FileModel, names: NameTables): HealthSummary {
   const isService = !isNonServicePath(file.path);
-  const urlpatterns = file.bindings.find((binding) => binding.functionId === 0 && binding.name === 'urlpatterns');
   return {
-    entryPoints: findAppEntryPoints(file),
-    urlpatterns: isService && urlpatterns ? urlpatterns.range : null,
+    service: findServiceFacts(file),
     hasProbe: isService && hasProbe(file),
     healthLibrary: isService ? findHealthLibrary(file, names) : null,
-    frameworks: isService ? file.routes.map((route) => route.framework) : [],
   };
 }
 
@@ -370,35 +350,4 @@ function findHealthLibrary(file: FileModel, names: NameTables): string | null {
     }
   }
   return libraries.find((entry) => strings.some((value) => value === entry || value.startsWith(`${entry}.`))) ?? null;
-}
-
-interface SummaryWithPath extends HealthSummary {
-  path: string;
-}
-
-/**
- * Picks where the missing-endpoint finding points: the app entry point (`Flask(__name__)`,
- * `express()`, `NestFactory.create`), for Django the root URLconf named by `ROOT_URLCONF` or else
- * the settings module. Entry points closest to the root win.
- */
-function findAnchor(summaries: SummaryWithPath[]): { path: string; range: Range; framework: string } | null {
-  const entries = summaries
-    .flatMap((summary) => summary.entryPoints.map((entry) => ({ path: summary.path, entry })))
-    .sort(
-      (left, right) =>
-        left.path.split('/').length - right.path.split('/').length || left.path.localeCompare(right.path),
-    );
-  const first = entries[0];
-  if (first === undefined) {
-    return null;
-  }
-  const urlconf = first.entry.rootUrlconf;
-  if (urlconf !== undefined) {
-    const modulePath = `${urlconf.replace(/\./g, '/')}.py`;
-    const root = summaries.find((summary) => summary.urlpatterns !== null && (summary.path === modulePath || summary.path.endsWith(`/${modulePath}`)));
-    if (root) {
-      return { path: root.path, range: root.urlpatterns!, framework: 'django' };
-    }
-  }
-  return { path: first.path, range: first.entry.range, framework: first.entry.framework };
 }

@@ -9,12 +9,11 @@ import {
   type LanguageFamily,
 } from './shared/central-handlers.js';
 import { getPathWords } from './shared/endpoints.js';
-import { findAppCreation, pickEntryPoint } from './shared/entry-point.js';
+import { findServiceAnchor, findServiceFacts, isTestPath, type ServiceFacts } from './shared/app-entry-points.js';
 import { describeFunction, getFunctionName, getLoggingIndex } from './shared/log-calls.js';
 import { findLogSink } from './shared/log-sinks.js';
 import { findAuthenticationOutcomes } from './shared/login-outcomes.js';
 import { findDenials, getSecurityContext } from './shared/security-context.js';
-import { isTestPath } from './shared/test-files.js';
 import { defineRule, type RuleContext } from './types.js';
 
 /** Modules whose presence gives the service a way to alert people: error trackers, paging, chat. */
@@ -89,7 +88,8 @@ interface Summary {
   sites: FailureSite[];
   critical: CriticalEvent[];
   trackingHandlers: CentralHandler[];
-  entryPoint: Range | null;
+  /** App entry points and served routes: only a service gets the no-alerting finding, at its entry point. */
+  service: ServiceFacts | null;
 }
 
 export default defineRule<Summary>({
@@ -148,14 +148,14 @@ export default defineRule<Summary>({
       sites: findFailureSites(file, names, helpers),
       critical: findCriticalEvents(file, names, helpers),
       trackingHandlers: findTrackingHandlers(file, names, helpers),
-      entryPoint: findAppCreation(file),
+      service: findServiceFacts(file),
     };
     const isEmpty =
       summary.alerting === null &&
       !summary.tracks &&
       summary.sites.length === 0 &&
       summary.critical.length === 0 &&
-      summary.entryPoint === null;
+      summary.service === null;
     return isEmpty ? null : summary;
   },
   checkProject(_project, summaries, context) {
@@ -169,13 +169,11 @@ export default defineRule<Summary>({
     const hasAlerting = summaries.some((entry) => entry.summary.alerting !== null);
     const hasTracking = summaries.some((entry) => entry.summary.tracks);
     if (!hasAlerting && !hasTracking) {
-      const entry = pickEntryPoint(summaries.map(({ path, summary }) => ({ path, range: summary.entryPoint })));
-      const first = sites[0] ?? { path: critical[0]!.path, site: { range: critical[0]!.event.range } };
-      context.report({
-        messageId: 'noAlertingPath',
-        range: entry?.range ?? first.site.range,
-        path: entry?.path ?? first.path,
-      });
+      // A library or a framework's own source leaves alerting to the service that uses it.
+      const anchor = findServiceAnchor(summaries.map(({ path, summary }) => ({ path, facts: summary.service })));
+      if (anchor !== null) {
+        context.report({ messageId: 'noAlertingPath', range: anchor.range, path: anchor.path });
+      }
       return;
     }
 

@@ -24,7 +24,7 @@ import {
   type Denial,
 } from './shared/security-context.js';
 import { getPathWords } from './shared/endpoints.js';
-import { isTestPath } from './shared/test-files.js';
+import { isTestPath } from './shared/app-entry-points.js';
 import { defineRule, type RuleContext } from './types.js';
 
 /** From this many unlogged raises of one exception class on, they are reported as one finding. */

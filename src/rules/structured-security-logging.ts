@@ -1,10 +1,9 @@
 import type { NameTables } from '../config/names.js';
 import { findBindings, getFlowChildren, getFlowIndex, type FlowIndex } from '../model/flow.js';
-import type { CallFact, Expr, FileModel, Range, TemplateExpr } from '../model/types.js';
-import { findAppCreation, pickEntryPoint } from './shared/entry-point.js';
+import type { CallFact, Expr, FileModel, TemplateExpr } from '../model/types.js';
+import { findServiceAnchor, findServiceFacts, isTestPath, type ServiceFacts } from './shared/app-entry-points.js';
 import { findLogSink } from './shared/log-sinks.js';
 import { getSecurityContext, isSecurityMessage } from './shared/security-context.js';
-import { isTestPath } from './shared/test-files.js';
 import { defineRule } from './types.js';
 
 /**
@@ -52,9 +51,8 @@ interface Summary {
   logCalls: number;
   /** The code that configures structured output in this file, if any: `structlog`, `winston.format.json`. */
   structuredConfig: string | null;
-  /** The first application object created in the file, where a project finding can point. */
-  entryPoint: Range | null;
-  firstLogCall: Range | null;
+  /** App entry points and served routes: only a service gets the project finding, at its entry point. */
+  service: ServiceFacts | null;
 }
 
 export default defineRule<Summary>({
@@ -90,7 +88,7 @@ export default defineRule<Summary>({
     interpolatedMessage:
       'Security event logged by `{sink}` in `{name}` is built with {operation} and has no structured fields. Pass the values as fields.',
     noStructuredLogging:
-      'This service logs ({count} log calls) but configures no structured (JSON) log output. Configure a JSON formatter or a structured logger.',
+      'This service logs ({count} {calls}) but configures no structured (JSON) log output. Configure a JSON formatter or a structured logger.',
   },
   check(file, context) {
     if (isTestPath(file.path)) {
@@ -117,20 +115,13 @@ export default defineRule<Summary>({
       return null;
     }
     const index = getFlowIndex(file);
-    let logCalls = 0;
-    let firstLogCall: Range | null = null;
-    for (const fact of file.calls) {
-      if (findLogSink(fact, index, context.names) !== null) {
-        logCalls++;
-        firstLogCall ??= fact.range;
-      }
-    }
+    const logCalls = file.calls.filter((fact) => findLogSink(fact, index, context.names) !== null).length;
     const structuredConfig = findStructuredConfig(file);
-    const entryPoint = findAppCreation(file);
-    if (logCalls === 0 && structuredConfig === null && entryPoint === null) {
+    const service = findServiceFacts(file);
+    if (logCalls === 0 && structuredConfig === null && service === null) {
       return null;
     }
-    return { logCalls, structuredConfig, entryPoint, firstLogCall };
+    return { logCalls, structuredConfig, service };
   },
   checkProject(_project, summaries, context) {
     if (summaries.some((entry) => entry.summary.structuredConfig !== null)) {
@@ -140,11 +131,17 @@ export default defineRule<Summary>({
     if (count === 0) {
       return;
     }
-    const entry = pickEntryPoint(summaries.map(({ path, summary }) => ({ path, range: summary.entryPoint })));
-    const busiest = [...summaries].sort((a, b) => b.summary.logCalls - a.summary.logCalls)[0]!;
-    const path = entry?.path ?? busiest.path;
-    const range = entry?.range ?? busiest.summary.firstLogCall!;
-    context.report({ messageId: 'noStructuredLogging', data: { count: String(count) }, range, path });
+    // A library or a framework's own source leaves the log format to the service that uses it.
+    const anchor = findServiceAnchor(summaries.map(({ path, summary }) => ({ path, facts: summary.service })));
+    if (anchor === null) {
+      return;
+    }
+    context.report({
+      messageId: 'noStructuredLogging',
+      data: { count: String(count), calls: count === 1 ? 'log call' : 'log calls' },
+      range: anchor.range,
+      path: anchor.path,
+    });
   },
 });
 

@@ -20,10 +20,12 @@ def login():
 
 describe('security-alerting', () => {
   test('reports only the project finding when nothing alerts', async () => {
-    const findings = await runRuleOnFiles(rule, [{ path: 'app.py', code: `app = Flask(__name__)\n${LOGIN}` }]);
+    const findings = await runRuleOnFiles(rule, [
+      { path: 'app.py', code: `from flask import Flask\napp = Flask(__name__)\n${LOGIN}` },
+    ]);
     assert.equal(findings.length, 1);
     assert.equal(findings[0]!.messageId, 'noAlertingPath');
-    assert.equal(findings[0]!.range.startLine, 1);
+    assert.equal(findings[0]!.range.startLine, 2);
     assert.match(findings[0]!.message, /no PagerDuty, Opsgenie, Slack or webhook alert/);
   });
 

@@ -1,4 +1,3 @@
-import type { Range } from '../../model/types.js';
 import type { ProjectModel } from '../../project/types.js';
 
 /** Deployment files read for probes; more than this many candidates are not read. */
@@ -52,20 +51,4 @@ export function findHealthLibraryDependency(project: ProjectModel, libraries: st
     }
   }
   return null;
-}
-
-/** Finds the main manifest, which a project finding points at when no entry point is known. */
-export function findMainManifest(project: ProjectModel): string | null {
-  const manifests = project.files
-    .map((file) => file.path)
-    .filter((path) => MANIFESTS.test(path) && !path.includes('node_modules/'))
-    .sort((left, right) => left.split('/').length - right.split('/').length || left.localeCompare(right));
-  return manifests[0] ?? null;
-}
-
-/** Returns the range of line 1 of a file, for findings about a whole file. */
-export function getFirstLineRange(project: ProjectModel, path: string): Range {
-  const text = project.readText(path) ?? '';
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  return { startLine: 1, startColumn: 1, endLine: 1, endColumn: firstLine.length + 1 };
 }

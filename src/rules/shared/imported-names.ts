@@ -1,3 +1,4 @@
+import { containsRange } from '../../model/range.js';
 import type { FileModel } from '../../model/types.js';
 
 /** The module a local name was imported from, and the name it has there. */
@@ -16,6 +17,11 @@ export function findImportedName(file: FileModel, local: string): ImportedName |
   if (!index) {
     index = new Map();
     for (const fact of file.imports) {
+      // Skip: `require('depd')('express')` calls what `depd` returns and imports no `express`,
+      // though the JavaScript model lists it as an import around the `depd` one.
+      if (file.imports.some((other) => containsRange(fact.range, other.range) && !containsRange(other.range, fact.range))) {
+        continue;
+      }
       const module = fact.module.replace(/^node:/, '');
       for (const name of fact.names) {
         // `import os`, `import os.path as osp`, `import * as os` and default imports bind the module.
