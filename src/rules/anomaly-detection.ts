@@ -4,6 +4,7 @@ import { findCheckEvidence, findCheckWords, type CheckEvidence } from './anomaly
 import { findServiceAnchor, findServiceFacts, isNonServicePath, type ServiceFacts } from './shared/app-entry-points.js';
 import { classifyEndpoint, getHandlerWords, getPathWords, type EndpointInput } from './shared/endpoints.js';
 import { isCredentialCheck } from './shared/security-context.js';
+import { isWithinFunction } from './shared/function-scopes.js';
 import { defineRule, type FileSummary } from './types.js';
 
 /** How far the project check follows calls by name from a handler to a function that runs a check. */
@@ -277,7 +278,7 @@ function hasDirectCheck(
   evidence: CheckEvidence[],
   names: NameTables,
 ): boolean {
-  if (evidence.some((found) => found.source !== 'definition' && isWithin(file, found.functionId, fn.id))) {
+  if (evidence.some((found) => found.source !== 'definition' && isWithinFunction(file, found.functionId, fn.id))) {
     return true;
   }
   const attached = [
@@ -419,16 +420,4 @@ function describeRoute(route: RouteFact): string | null {
   }
   const method = route.methods.length === 1 && route.methods[0] !== '*' ? `${route.methods[0]} ` : '';
   return `${method}${route.path.startsWith('/') ? route.path : `/${route.path}`}`;
-}
-
-/** True when `functionId` is `ancestorId` or a function nested in it. */
-function isWithin(file: FileModel, functionId: number, ancestorId: number): boolean {
-  let current = functionId;
-  for (let depth = 0; depth < 32 && current !== 0; depth++) {
-    if (current === ancestorId) {
-      return true;
-    }
-    current = file.functions.find((fn) => fn.id === current)?.parentId ?? 0;
-  }
-  return false;
 }

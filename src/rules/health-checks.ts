@@ -12,6 +12,7 @@ import {
 import { findDeploymentProbe, findHealthLibraryDependency } from './health-checks/project-inputs.js';
 import type { ExposureKind } from './health-checks/system-names.js';
 import { findServiceAnchor, findServiceFacts, isNonServicePath, type ServiceFacts } from './shared/app-entry-points.js';
+import { isWithinFunction } from './shared/function-scopes.js';
 import { defineRule, type RuleContext, type Severity } from './types.js';
 
 /** Message wording for each kind of exposed value. */
@@ -197,7 +198,7 @@ function checkEndpoint(file: FileModel, endpoint: HealthEndpoint, context: RuleC
     return;
   }
   const responses = file.responses.filter(
-    (response) => response.body !== null && isWithin(file, response.functionId, handler.id),
+    (response) => response.body !== null && isWithinFunction(file, response.functionId, handler.id),
   );
   if (responses.length === 0) {
     return;
@@ -267,18 +268,6 @@ function formatItems(exposures: Exposure[]): string {
     return `${shown.join(', ')} and ${rest} more`;
   }
   return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
-}
-
-/** True when `functionId` is `ancestorId` or a function nested in it (a callback of the handler). */
-function isWithin(file: FileModel, functionId: number, ancestorId: number): boolean {
-  let current = functionId;
-  for (let depth = 0; depth < 32 && current !== 0; depth++) {
-    if (current === ancestorId) {
-      return true;
-    }
-    current = file.functions.find((fn) => fn.id === current)?.parentId ?? 0;
-  }
-  return false;
 }
 
 function summarizeFile(file: FileModel, names: NameTables): HealthSummary {

@@ -14,6 +14,7 @@ import { describeFunction, getFunctionName, getLoggingIndex } from './shared/log
 import { findLogSink } from './shared/log-sinks.js';
 import { findAuthenticationOutcomes } from './shared/login-outcomes.js';
 import { findDenials, getSecurityContext } from './shared/security-context.js';
+import { getFunction } from './shared/function-scopes.js';
 import { defineRule, type RuleContext } from './types.js';
 
 /** Modules whose presence gives the service a way to alert people: error trackers, paging, chat. */
@@ -488,15 +489,6 @@ function getFunctionAndChildren(file: FileModel, fn: FunctionFact): Set<number> 
 
 function getLastSegment(fact: CallFact): string {
   return fact.call.calleePath?.split('.').pop() ?? '';
-}
-
-
-function getFunction(file: FileModel, functionId: number): FunctionFact {
-  const fn = file.functions.find((candidate) => candidate.id === functionId);
-  if (!fn) {
-    throw new Error(`Expected function ${functionId} in ${file.path}, got none`);
-  }
-  return fn;
 }
 
 function rangeKey(range: Range): string {

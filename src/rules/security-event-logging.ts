@@ -25,6 +25,7 @@ import {
 } from './shared/security-context.js';
 import { getPathWords } from './shared/endpoints.js';
 import { isTestPath } from './shared/app-entry-points.js';
+import { getFunction } from './shared/function-scopes.js';
 import { defineRule, type RuleContext } from './types.js';
 
 /** From this many unlogged raises of one exception class on, they are reported as one finding. */
@@ -566,15 +567,6 @@ function isAudited(file: FileModel, fn: FunctionFact, names: NameTables): boolea
   return file.routes.some(
     (route) => route.handlerId === fn.id && route.middleware.some((middleware) => isAuditingWrapper(middleware, names)),
   );
-}
-
-
-function getFunction(file: FileModel, functionId: number): FunctionFact {
-  const fn = file.functions.find((candidate) => candidate.id === functionId);
-  if (!fn) {
-    throw new Error(`Expected function ${functionId} in ${file.path}, got none`);
-  }
-  return fn;
 }
 
 function getTryIdOfCatch(file: FileModel, catchId: number | null): number | undefined {
