@@ -372,6 +372,7 @@ describe('sensitive-data-in-logs name classes', () => {
     ['spinner', 'neutral'],
     ['email', 'neutral'],
     ['passport', 'neutral'],
+    ['PLACEHOLDER_SECRETS', 'derived'],
     ['cookie_consent', 'derived'],
     ['cookieBanner', 'derived'],
     ['cookie_name', 'derived'],

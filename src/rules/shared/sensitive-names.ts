@@ -11,8 +11,8 @@ export type NameClass = 'sensitive' | 'derived' | 'neutral';
  * Words that, placed before the sensitive word, make the name a flag, a count or a transformed
  * value, or a token that is no credential: `has_token`, `is_secret`, `num_tokens`, `max_tokens`,
  * `prompt_tokens`, `hashed_password`, `masked_card`, `next_token` (a pagination cursor),
- * `acquire_token` (a semaphore slot). Other words before it leave the name sensitive
- * (`reset_token`, `id_token`, `new_password`).
+ * `acquire_token` (a semaphore slot), `placeholder_secrets` (stand-in values). Other words
+ * before it leave the name sensitive (`reset_token`, `id_token`, `new_password`).
  */
 const DERIVING_PREFIXES = [
   'has',
@@ -56,6 +56,7 @@ const DERIVING_PREFIXES = [
   'sync',
   'acquire',
   'release',
+  'placeholder',
 ];
 
 /** The name tables, split into words once per configuration. */
