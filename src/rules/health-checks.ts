@@ -39,6 +39,12 @@ const EXPOSURE_SEVERITY: Record<ExposureKind, Severity> = {
 /** Kinds reported even behind authentication: any signed-in user would read the secrets. */
 const SECRET_KINDS = new Set<ExposureKind>(['environment', 'secret', 'configuration']);
 
+/**
+ * Kinds reported on every endpoint, not only on health and diagnostic ones: the whole environment
+ * or configuration contains every secret of the service, whatever the path is called.
+ */
+const WHOLE_KINDS = new Set<ExposureKind>(['environment', 'configuration']);
+
 /** Remedy of the missing-endpoint finding, by the framework of the entry point. */
 const SUGGESTIONS: Record<string, string> = {
   flask: 'add a `/health` route or use flask-healthz',
@@ -109,12 +115,18 @@ export default defineRule<HealthSummary>({
       '{endpoint} returns {items} to every authenticated caller. Remove {pronoun} from the response.',
     systemDetails:
       '{endpoint} returns {items} without authentication. Return only a status and version, or require authentication.',
+    wholeEnvironment:
+      '{endpoint} returns {items}, which contains every secret of the service. Return only the values the client needs.',
     missingHealthEndpoint:
       'This {framework} service has no health, liveness or readiness endpoint and no health-check library. To let monitoring detect outages, {suggestion}.',
   },
   check(file, context) {
-    for (const endpoint of findHealthEndpoints(file)) {
-      checkEndpoint(file, endpoint, context);
+    for (const endpoint of findEndpoints(file)) {
+      if (endpoint.kind === null) {
+        checkWholeEnvironment(file, endpoint, context);
+      } else {
+        checkEndpoint(file, endpoint, context);
+      }
     }
   },
   summarize(file, context) {
@@ -161,15 +173,15 @@ const FRAMEWORK_NAMES: Record<string, string> = {
   nextjs: 'Next.js',
 };
 
-/** A health or diagnostic endpoint of this file: a handler with its routes, or a route alone. */
-interface HealthEndpoint {
-  kind: HealthEndpointKind;
-  handler: FunctionFact | null;
+/** A request handler of this file with its routes; `kind` is null for a handler that is neither health nor diagnostic. */
+interface Endpoint {
+  kind: HealthEndpointKind | null;
+  handler: FunctionFact;
   routes: RouteFact[];
 }
 
-function findHealthEndpoints(file: FileModel): HealthEndpoint[] {
-  const endpoints: HealthEndpoint[] = [];
+function findEndpoints(file: FileModel): Endpoint[] {
+  const endpoints: Endpoint[] = [];
   const routesByHandler = new Map<number, RouteFact[]>();
   for (const route of file.routes) {
     if (route.handlerId !== null) {
@@ -184,22 +196,20 @@ function findHealthEndpoints(file: FileModel): HealthEndpoint[] {
     const kinds = routes.length > 0
       ? routes.map((route) => classifyHealthEndpoint(file, route, handler))
       : [classifyHealthEndpoint(file, null, handler)];
-    const kind = kinds.find((candidate) => candidate !== null);
-    if (kind) {
-      endpoints.push({ kind, handler, routes });
-    }
+    endpoints.push({ kind: kinds.find((candidate) => candidate !== null) ?? null, handler, routes });
   }
   return endpoints;
 }
 
-function checkEndpoint(file: FileModel, endpoint: HealthEndpoint, context: RuleContext): void {
-  const { handler } = endpoint;
-  if (handler === null) {
-    return;
-  }
-  const responses = file.responses.filter(
+function findResponses(file: FileModel, handler: FunctionFact): ResponseFact[] {
+  return file.responses.filter(
     (response) => response.body !== null && isWithinFunction(file, response.functionId, handler.id),
   );
+}
+
+function checkEndpoint(file: FileModel, endpoint: Endpoint, context: RuleContext): void {
+  const { handler } = endpoint;
+  const responses = findResponses(file, handler);
   if (responses.length === 0) {
     return;
   }
@@ -215,8 +225,31 @@ function checkEndpoint(file: FileModel, endpoint: HealthEndpoint, context: RuleC
   }
 }
 
+/** Reports a response of any endpoint that returns the whole environment or configuration. */
+function checkWholeEnvironment(file: FileModel, endpoint: Endpoint, context: RuleContext): void {
+  const responses = findResponses(file, endpoint.handler);
+  if (responses.length === 0) {
+    return;
+  }
+  const index = getFlowIndex(file);
+  for (const response of responses) {
+    const exposures = findExposures(file, index, response.body!, response.functionId, context.names).filter(
+      (exposure) => WHOLE_KINDS.has(exposure.kind),
+    );
+    if (exposures.length > 0) {
+      context.report({
+        messageId: 'wholeEnvironment',
+        data: { endpoint: describeEndpoint(endpoint), items: formatItems(exposures) },
+        range: response.range,
+        severity: 'high',
+        functionName: endpoint.handler.name,
+      });
+    }
+  }
+}
+
 function reportExposures(
-  endpoint: HealthEndpoint,
+  endpoint: Endpoint,
   response: ResponseFact,
   exposures: Exposure[],
   authenticated: boolean,
@@ -240,22 +273,26 @@ function reportExposures(
     },
     range: response.range,
     severity,
-    functionName: endpoint.handler?.name ?? null,
+    functionName: endpoint.handler.name,
   });
 }
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
 
-/** Names the endpoint for a message: "Health endpoint `GET /health`", "Diagnostic endpoint `debug_config`". */
-function describeEndpoint(endpoint: HealthEndpoint): string {
-  const noun = endpoint.kind === 'probe' ? 'Health endpoint' : 'Diagnostic endpoint';
+/**
+ * Names the endpoint for a message: "Health endpoint `GET /health`", "Diagnostic endpoint
+ * `debug_config`", "Endpoint `GET /settings`".
+ */
+function describeEndpoint(endpoint: Endpoint): string {
+  const nouns = { probe: 'Health endpoint', diagnostic: 'Diagnostic endpoint', none: 'Endpoint' };
+  const noun = nouns[endpoint.kind ?? 'none'];
   const route = endpoint.routes.find((candidate) => candidate.path !== null);
   if (route) {
     const method = route.methods.length === 1 && route.methods[0] !== '*' ? `${route.methods[0]} ` : '';
     const path = route.path!.startsWith('/') ? route.path! : `/${route.path!}`;
     return `${noun} \`${method}${path}\``;
   }
-  return `${noun} \`${endpoint.handler?.name ?? 'anonymous'}\``;
+  return `${noun} \`${endpoint.handler.name ?? 'anonymous'}\``;
 }
 
 /** "`dict(os.environ)` (every environment variable), `sys.version` (a system detail) and 2 more". */
@@ -281,7 +318,7 @@ function summarizeFile(file: FileModel, names: NameTables): HealthSummary {
 
 /** True when a route or handler of this file is a liveness, readiness or health endpoint. */
 function hasProbe(file: FileModel): boolean {
-  if (findHealthEndpoints(file).some((endpoint) => endpoint.kind === 'probe')) {
+  if (findEndpoints(file).some((endpoint) => endpoint.kind === 'probe')) {
     return true;
   }
   // Routes to handlers of other files: `path('healthz/', views.healthz)` in a Django URLconf.

@@ -119,6 +119,10 @@ function classifyCall(
 
   const method = getCalleeName(call);
   const receiver = call.callee.kind === 'member' ? call.callee.object : null;
+  // `os.environ.copy()` and `os.environ.items()` return every variable, as `os.environ` does.
+  if (receiver && method !== null && WHOLE_CONFIGURATION_METHODS.has(method) && isEnvironment(file, receiver)) {
+    return { kind: 'environment', subject: shorten(call.text) };
+  }
   if (receiver && method !== null && isConfigurationRoot(file, index, receiver, functionId)) {
     if (CONFIGURATION_LOOKUPS.has(method)) {
       return key === null ? 'skip' : toKeyExposure(key, names);
