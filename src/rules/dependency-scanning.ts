@@ -39,6 +39,7 @@ export default defineRule({
     'A Dependabot configuration with an updates entry for every ecosystem in use (npm; pip or uv)',
     'A Renovate configuration that is not disabled (renovate.json, renovate.json5, .renovaterc, .github/renovate.json, package.json "renovate")',
     'A scan that cannot fail the build is accepted at low severity when another scan can',
+    'A scan in a manual-only GitHub workflow or under `if: false` is not reported when another scan or an update bot covers the project',
     'Locked versions with no advisory in the configured OSV data',
   ],
   aicpa: [
@@ -54,6 +55,8 @@ export default defineRule({
       'No CI job scans {manifests} for known vulnerabilities and there is no Dependabot or Renovate configuration. Run {scanners} in CI or add .github/dependabot.yml.',
     scanCannotFail:
       '{scanner} cannot fail the build because of {reason}. Let a vulnerability fail this step, or gate the build with another scan.',
+    scanNotAutomated:
+      '{scanner} never runs on a change because of {reason}. Run it on push, pull_request or a schedule.',
     dependabotMissingEcosystem:
       '{path} has no updates entry for {ecosystem}, which {manifest} uses. Add a `package-ecosystem: "{dependabotEcosystem}"` entry.',
     ecosystemNotScanned:
@@ -86,13 +89,27 @@ function checkScanCoverage(
   ci: CiInputs,
   context: RuleContext,
 ): void {
-  const scans = ci.ciFiles.flatMap(findScanSteps);
+  const allScans = ci.ciFiles.flatMap(findScanSteps);
+  // A scan started only by hand, or switched off with `if: false`, checks no change.
+  const scans = allScans.filter((scan) => scan.notAutomatedBy === null);
   const ecosystems = getUsedEcosystems(dependencies);
   const hasDependabot = (ci.dependabot?.updates.length ?? 0) > 0;
   const hasRenovate = ci.renovate?.enabled === true;
   const mainManifest = dependencies.manifests[0]?.path ?? dependencies.lockfiles[0];
 
   if (scans.length === 0 && !hasDependabot && !hasRenovate) {
+    const idleScans = allScans.filter((scan) => scan.notAutomatedBy !== null);
+    for (const scan of idleScans) {
+      context.report({
+        messageId: 'scanNotAutomated',
+        data: { scanner: scan.scanner.name, reason: scan.notAutomatedBy ?? '' },
+        path: scan.path,
+        range: getLineRange(project, scan.path, scan.line),
+      });
+    }
+    if (idleScans.length > 0) {
+      return;
+    }
     const path = ci.ciFiles[0]?.path ?? mainManifest;
     const manifests = dependencies.manifests.map((manifest) => manifest.path);
     context.report({

@@ -313,6 +313,106 @@ jobs:
   assert.deepEqual(listScans({ '.github/workflows/a.yml': workflow }), []);
 });
 
+test('help and version are no scan', () => {
+  const workflow = `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm audit --help
+      - run: npm audit -h
+      - run: pip-audit --version
+      - run: pip-audit --help && pip-audit -r requirements.txt
+      - run: osv-scanner --lockfile package-lock.json --verbosity=info
+`;
+  assert.deepEqual(listScans({ '.github/workflows/a.yml': workflow }), [
+    '.github/workflows/a.yml:9 pip-audit',
+    '.github/workflows/a.yml:10 OSV-Scanner',
+  ]);
+});
+
+test('npm audit-level none cannot fail', () => {
+  const workflow = `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm audit --audit-level=none
+      - run: npm audit --audit-level none --omit=dev
+      - run: npm audit --audit-level=high
+`;
+  const reason = '`--audit-level=none`, which makes npm audit exit 0';
+  assert.deepEqual(listScans({ '.github/workflows/a.yml': workflow }), [
+    `.github/workflows/a.yml:6 npm audit [${reason}]`,
+    `.github/workflows/a.yml:7 npm audit [${reason}]`,
+    '.github/workflows/a.yml:8 npm audit',
+  ]);
+});
+
+/** Scans of GitHub workflows as `path:line scanner [why it never runs on a change]`. */
+function listIdleScans(files: Record<string, string>): string[] {
+  const inputs = readCiInputs(createProjectModel(makeProject(files)));
+  return inputs.ciFiles.flatMap(findScanSteps).map((scan) => {
+    const suffix = scan.notAutomatedBy ? ` [${scan.notAutomatedBy}]` : '';
+    return `${scan.path}:${scan.line} ${scan.scanner.name}${suffix}`;
+  });
+}
+
+test('github manual-only triggers', () => {
+  const steps = `jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm audit
+`;
+  const manual = '`on: workflow_dispatch` alone, which runs the workflow only when started by hand';
+  assert.deepEqual(
+    listIdleScans({
+      '.github/workflows/scalar.yml': `on: workflow_dispatch\n${steps}`,
+      '.github/workflows/list.yml': `on: [workflow_dispatch]\n${steps}`,
+      '.github/workflows/map.yml': `on:\n  workflow_dispatch:\n    inputs: {}\n${steps}`,
+      '.github/workflows/push.yml': `on: [workflow_dispatch, push]\n${steps}`,
+      '.github/workflows/pr.yml': `on:\n  workflow_dispatch:\n  pull_request:\n${steps}`,
+      '.github/workflows/nightly.yml': `on:\n  schedule:\n    - cron: '0 4 * * *'\n  workflow_dispatch:\n${steps}`,
+    }),
+    [
+      `.github/workflows/list.yml:6 npm audit [${manual}]`,
+      `.github/workflows/map.yml:8 npm audit [${manual}]`,
+      '.github/workflows/nightly.yml:9 npm audit',
+      '.github/workflows/pr.yml:8 npm audit',
+      '.github/workflows/push.yml:6 npm audit',
+      `.github/workflows/scalar.yml:6 npm audit [${manual}]`,
+    ],
+  );
+});
+
+test('github if false on job and step', () => {
+  const workflow = `on: push
+jobs:
+  off:
+    if: false
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm audit
+  on:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - run: pip-audit
+        if: \${{ false }}
+      - run: npm audit
+      - uses: ./.github/workflows/audit.yml
+  reusable:
+    if: \${{ false }}
+    uses: ./.github/workflows/audit.yml
+`;
+  assert.deepEqual(listIdleScans({ '.github/workflows/a.yml': workflow }), [
+    '.github/workflows/a.yml:7 npm audit [`if: false` on job `off`]',
+    '.github/workflows/a.yml:12 pip-audit [`if: false` on the step]',
+    '.github/workflows/a.yml:14 npm audit',
+  ]);
+});
+
 test('invalid yaml is a problem', () => {
   const root = makeProject({
     '.github/workflows/broken.yml': 'jobs:\n  a: [unclosed\n',

@@ -48,6 +48,13 @@ describe('dependency-scanning fixtures', () => {
     'github-actions-compliant': [],
     'github-actions-ignored': ['.github/workflows/audit.yml:10 high scanCannotFail'],
     'github-actions-continue-on-error': ['.github/workflows/security.yml:9 low scanCannotFail'],
+    'github-actions-audit-level-none': ['.github/workflows/checks.yml:13 high scanCannotFail'],
+    'github-actions-manual-only': ['.github/workflows/audit.yml:15 high scanNotAutomated'],
+    'github-actions-if-false': [
+      '.github/workflows/ci.yml:10 high scanNotAutomated',
+      '.github/workflows/ci.yml:19 high scanNotAutomated',
+    ],
+    'github-actions-scheduled': [],
     'gitlab-ci-template': [],
     'gitlab-ci-allow-failure': ['.gitlab-ci.yml:11 high scanCannotFail'],
     'circleci-orb': ['.circleci/config.yml:15 low scanCannotFail'],
@@ -97,6 +104,43 @@ describe('dependency-scanning messages', () => {
       report.message,
       'No CI job scans package.json and requirements.txt for known vulnerabilities and there is no Dependabot or Renovate configuration. Run `npm audit` and `pip-audit` in CI or add .github/dependabot.yml.',
     );
+  });
+
+  test('manual-only scan names trigger', async () => {
+    const [report] = await runFixture('github-actions-manual-only');
+    assert.equal(
+      report.message,
+      'npm audit never runs on a change because of `on: workflow_dispatch` alone, which runs the workflow only when started by hand. Run it on push, pull_request or a schedule.',
+    );
+  });
+
+  test('audit level none names option', async () => {
+    const [report] = await runFixture('github-actions-audit-level-none');
+    assert.equal(
+      report.message,
+      'npm audit cannot fail the build because of `--audit-level=none`, which makes npm audit exit 0. Let a vulnerability fail this step, or gate the build with another scan.',
+    );
+  });
+
+  test('manual scan beside dependabot is clean', async () => {
+    const root = makeProject({
+      '.github/workflows/audit.yml':
+        'on: workflow_dispatch\njobs:\n  a:\n    steps:\n      - run: npm audit\n',
+      '.github/dependabot.yml':
+        'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: { interval: weekly }\n',
+      'package.json': '{"dependencies": {"lodash": "^4.17.21"}}',
+    });
+    assert.deepEqual(await runRule(createProjectModel(root)), []);
+  });
+
+  test('help-only scan is no scan', async () => {
+    const root = makeProject({
+      '.github/workflows/audit.yml':
+        'on: push\njobs:\n  a:\n    steps:\n      - run: pip-audit --help\n      - run: pip-audit --version\n',
+      'requirements.txt': 'flask==3.0.3\n',
+    });
+    const keys = (await runRule(createProjectModel(root))).map((report) => report.key);
+    assert.deepEqual(keys, ['.github/workflows/audit.yml:1 high missingScan']);
   });
 
   test('ignored scan names reason', async () => {

@@ -34,6 +34,8 @@ export interface ScanStep {
   text: string;
   /** Why a vulnerability this scan finds cannot fail the build; null when it can. */
   ignoredBy: string | null;
+  /** The reason the scan never runs on a change (manual trigger only, `if: false`), or null. */
+  notAutomatedBy: string | null;
 }
 
 const isFalse = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'false';
@@ -51,7 +53,17 @@ const TRIVY_FILESYSTEM_TYPES = new Set([
 
 /** Recognized scanners. `npm audit signatures` checks registry signatures, not advisories. */
 export const SCANNERS: ScannerSpec[] = [
-  { name: 'npm audit', ecosystems: ['npm'], command: /\bnpm\s+audit\b(?!\s+(?:signatures|fix)\b)/ },
+  {
+    name: 'npm audit',
+    ecosystems: ['npm'],
+    command: /\bnpm\s+audit\b(?!\s+(?:signatures|fix)\b)/,
+    // npm ranks `none` above `critical` (npm-audit-report's lib/exit-code.js, npm 11), so no
+    // advisory reaches that level and the command exits 0.
+    getReportOnlyReason: (text) =>
+      /--audit-level(?:=|\s+)["']?none\b/.test(text)
+        ? '`--audit-level=none`, which makes npm audit exit 0'
+        : null,
+  },
   { name: 'yarn audit', ecosystems: ['npm'], command: /\byarn\s+(?:npm\s+)?audit\b/ },
   { name: 'pnpm audit', ecosystems: ['npm'], command: /\bpnpm\s+audit\b/ },
   { name: 'bun audit', ecosystems: ['npm'], command: /\bbun\s+audit\b/ },
@@ -229,6 +241,9 @@ export const SCANNERS: ScannerSpec[] = [
 /** Commands that only print or search text, so a scanner name after them is not run. */
 const NON_RUNNING_COMMANDS = /^(?:echo|printf|grep|cat|#)/;
 
+/** Options that make a scanner print its help or version and exit without scanning. */
+const INFO_OPTIONS = /(?:^|\s)(?:--help|-h|--usage|--version)(?=$|\s)/;
+
 /** Finds every dependency scan in a CI file and whether its failure can fail the build. */
 export function findScanSteps(file: CiFile): ScanStep[] {
   const result: ScanStep[] = [];
@@ -256,6 +271,7 @@ export function findScanSteps(file: CiFile): ScanStep[] {
         line: command.line,
         text: command.text,
         ignoredBy,
+        notAutomatedBy: step.notAutomatedBy ?? null,
       });
     }
   }
@@ -270,17 +286,30 @@ function matchAction(path: string, step: CiStep): ScanStep | null {
   }
   const ignoredBy =
     step.failureIgnoredBy ?? scanner.getReportOnlyReason?.(action, step.inputs) ?? null;
-  return { scanner, path, line: step.line, text: action, ignoredBy };
+  const notAutomatedBy = step.notAutomatedBy ?? null;
+  return { scanner, path, line: step.line, text: action, ignoredBy, notAutomatedBy };
 }
 
 function matchCommand(text: string): { scanner: ScannerSpec; offset: number } | null {
   for (const scanner of SCANNERS) {
-    const match = scanner.command?.exec(text);
-    if (match && isRunAsCommand(text, match.index)) {
-      return { scanner, offset: match.index };
+    if (!scanner.command) {
+      continue;
+    }
+    // Every occurrence, so that `pip-audit --version && pip-audit -r requirements.txt` counts.
+    const pattern = new RegExp(scanner.command.source, `${scanner.command.flags}g`);
+    for (const match of text.matchAll(pattern)) {
+      if (isRunAsCommand(text, match.index) && !isInfoRequest(text, match.index)) {
+        return { scanner, offset: match.index };
+      }
     }
   }
   return null;
+}
+
+// Skip: `npm audit --help` and `pip-audit --version` print text and scan nothing.
+function isInfoRequest(text: string, offset: number): boolean {
+  const invocation = text.slice(offset).split(/&&|\|\||[;|]/)[0] ?? '';
+  return INFO_OPTIONS.test(invocation);
 }
 
 // Skip: `echo "run npm audit"` prints the name and `pip install pip-audit` installs the scanner;

@@ -43,6 +43,11 @@ export interface CiStep {
    * null when it does.
    */
   failureIgnoredBy: string | null;
+  /**
+   * The reason the step never runs on a change to the code, such as a workflow started only by
+   * hand or `if: false`. Null or absent when it runs on pushes, pull requests or a schedule.
+   */
+  notAutomatedBy?: string | null;
 }
 
 /** A CI configuration file reduced to its steps. */
