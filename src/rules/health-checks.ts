@@ -1,7 +1,13 @@
 import type { NameTables } from '../config/names.js';
 import { getFlowIndex } from '../model/flow.js';
 import type { FileModel, FunctionFact, Range, ResponseFact, RouteFact } from '../model/types.js';
-import { isAuthenticated } from './health-checks/authentication.js';
+import { resolveRoutes, summarizeRoutes, type RouteFileSummary } from '../model/routes/index.js';
+import {
+  describeAuthenticationRef,
+  describeAuthenticationSymbol,
+  isAuthenticated,
+  type AuthenticationData,
+} from './health-checks/authentication.js';
 import { findExposures, type Exposure } from './health-checks/exposures.js';
 import {
   classifyHealthEndpoint,
@@ -13,7 +19,7 @@ import { findDeploymentProbe, findHealthLibraryDependency } from './health-check
 import type { ExposureKind } from './health-checks/system-names.js';
 import { findServiceAnchor, findServiceFacts, isNonServicePath, type ServiceFacts } from './shared/app-entry-points.js';
 import { isWithinFunction } from './shared/function-scopes.js';
-import { defineRule, type RuleContext, type Severity } from './types.js';
+import { defineRule, type FileSummary, type RuleContext, type Severity } from './types.js';
 
 /** Message wording for each kind of exposed value. */
 const EXPOSURE_LABELS: Record<ExposureKind, string> = {
@@ -67,6 +73,22 @@ interface HealthSummary {
   service: ServiceFacts | null;
   hasProbe: boolean;
   healthLibrary: string | null;
+  /** Routing facts with authenticating middleware marked, to resolve guards declared in other files. */
+  routes: RouteFileSummary<AuthenticationData> | null;
+  exposed: ExposedResponse[];
+}
+
+/** A health or diagnostic response that reveals something. The project check reports it once it knows every guard. */
+interface ExposedResponse {
+  endpoint: Endpoint['kind'];
+  description: string;
+  functionName: string | null;
+  range: Range;
+  exposures: Exposure[];
+  /** `line:column` of the endpoint's routes in this file, to find them among the resolved routes. */
+  routeKeys: string[];
+  /** True when the handler authenticates by itself: a decorator, guard, dependency or 401/403 check. */
+  authenticated: boolean;
 }
 
 export default defineRule<HealthSummary>({
@@ -89,7 +111,7 @@ export default defineRule<HealthSummary>({
     'A health endpoint that returns a status, a timestamp, uptime, a version string, or a status and latency per dependency.',
     'Reading a secret inside the endpoint to check a dependency (`connect(settings.DATABASE_URL)`) without returning it.',
     'Derived values: `bool(os.getenv("DATABASE_URL"))`, `len(...)`, comparisons.',
-    'Host names, system details and dependency internals behind authentication: an authentication or permission decorator, middleware or guard, a router-level guard, an authenticated FastAPI dependency, or a 401/403 check in the handler.',
+    'Host names, system details and dependency internals behind authentication: an authentication or permission decorator, middleware or guard, a guard on a router mounted in any file, a NestJS global guard or `APP_GUARD` provider, an authenticated FastAPI dependency, or a 401/403 check in the handler.',
     'Environment variables whose names are neither secrets nor hosts: `APP_VERSION`, `NODE_ENV`, `GIT_SHA`.',
     'A service with a liveness or readiness route, a health-check library (terminus, @nestjs/terminus, django-health-check, flask-healthz, fastapi-health, lightship and others), or an HTTP probe in a Dockerfile, compose file or Kubernetes manifest.',
   ],
@@ -124,8 +146,6 @@ export default defineRule<HealthSummary>({
     for (const endpoint of findEndpoints(file)) {
       if (endpoint.kind === null) {
         checkWholeEnvironment(file, endpoint, context);
-      } else {
-        checkEndpoint(file, endpoint, context);
       }
     }
   },
@@ -133,6 +153,8 @@ export default defineRule<HealthSummary>({
     return summarizeFile(file, context.names);
   },
   checkProject(project, summaries, context) {
+    reportExposedResponses(summaries, context);
+
     // A library or a framework's own source is no service and needs no health endpoint.
     const anchor = findServiceAnchor(summaries.map((entry) => ({ path: entry.path, facts: entry.summary.service })));
     if (anchor === null) {
@@ -207,22 +229,66 @@ function findResponses(file: FileModel, handler: FunctionFact): ResponseFact[] {
   );
 }
 
-function checkEndpoint(file: FileModel, endpoint: Endpoint, context: RuleContext): void {
+/** Lists the responses of a health or diagnostic endpoint that reveal something, for the project check. */
+function findExposedResponses(file: FileModel, endpoint: Endpoint, names: NameTables): ExposedResponse[] {
   const { handler } = endpoint;
   const responses = findResponses(file, handler);
   if (responses.length === 0) {
-    return;
+    return [];
   }
-  const authenticated = isAuthenticated(file, handler, endpoint.routes, context.names);
+  const authenticated = isAuthenticated(file, handler, endpoint.routes, names);
   const index = getFlowIndex(file);
+  const found: ExposedResponse[] = [];
   for (const response of responses) {
-    const exposures = findExposures(file, index, response.body!, response.functionId, context.names).filter(
+    const exposures = findExposures(file, index, response.body!, response.functionId, names).filter(
       (exposure) => !authenticated || SECRET_KINDS.has(exposure.kind),
     );
     if (exposures.length > 0) {
-      reportExposures(endpoint, response, exposures, authenticated, context);
+      found.push({
+        endpoint: endpoint.kind,
+        description: describeEndpoint(endpoint),
+        functionName: handler.name,
+        range: response.range,
+        exposures,
+        routeKeys: endpoint.routes.map((route) => toRouteKey(route.range)),
+        authenticated,
+      });
     }
   }
+  return found;
+}
+
+/**
+ * Reports the exposed responses of all files. An endpoint counts as authenticated when its
+ * handler authenticates, or when an authenticating middleware or guard covers every resolved
+ * instance of its routes, wherever that guard is declared.
+ */
+function reportExposedResponses(summaries: FileSummary<HealthSummary>[], context: RuleContext): void {
+  if (!summaries.some((entry) => entry.summary.exposed.length > 0)) {
+    return;
+  }
+  const coverage = new Map<string, boolean[]>();
+  const routeSummaries = summaries.flatMap((entry) => (entry.summary.routes ? [entry.summary.routes] : []));
+  for (const route of resolveRoutes(routeSummaries)) {
+    const key = `${route.file}:${toRouteKey(route.route.range)}`;
+    const covered = route.middleware.some((covering) => covering.ref.data?.authenticates === true);
+    coverage.set(key, [...(coverage.get(key) ?? []), covered]);
+  }
+  for (const { path, summary } of summaries) {
+    for (const exposed of summary.exposed) {
+      const instances = exposed.routeKeys.flatMap((key) => coverage.get(`${path}:${key}`) ?? []);
+      const isGuarded = instances.length > 0 && instances.every((covered) => covered);
+      const authenticated = exposed.authenticated || isGuarded;
+      const exposures = exposed.exposures.filter((exposure) => !authenticated || SECRET_KINDS.has(exposure.kind));
+      if (exposures.length > 0) {
+        reportExposures(path, exposed, exposures, authenticated, context);
+      }
+    }
+  }
+}
+
+function toRouteKey(range: Range): string {
+  return `${range.startLine}:${range.startColumn}`;
 }
 
 /** Reports a response of any endpoint that returns the whole environment or configuration. */
@@ -249,8 +315,8 @@ function checkWholeEnvironment(file: FileModel, endpoint: Endpoint, context: Rul
 }
 
 function reportExposures(
-  endpoint: Endpoint,
-  response: ResponseFact,
+  path: string,
+  exposed: ExposedResponse,
   exposures: Exposure[],
   authenticated: boolean,
   context: RuleContext,
@@ -267,13 +333,14 @@ function reportExposures(
   context.report({
     messageId,
     data: {
-      endpoint: describeEndpoint(endpoint),
+      endpoint: exposed.description,
       items: formatItems(ordered),
       pronoun: ordered.length === 1 ? 'it' : 'them',
     },
-    range: response.range,
+    path,
+    range: exposed.range,
     severity,
-    functionName: endpoint.handler.name,
+    functionName: exposed.functionName,
   });
 }
 
@@ -309,16 +376,24 @@ function formatItems(exposures: Exposure[]): string {
 
 function summarizeFile(file: FileModel, names: NameTables): HealthSummary {
   const isService = !isNonServicePath(file.path);
+  const endpoints = findEndpoints(file);
   return {
     service: findServiceFacts(file),
-    hasProbe: isService && hasProbe(file),
+    hasProbe: isService && hasProbe(file, endpoints),
     healthLibrary: isService ? findHealthLibrary(file, names) : null,
+    routes: summarizeRoutes<AuthenticationData>(file, {
+      middleware: (ref) => describeAuthenticationRef(ref),
+      symbol: (name) => describeAuthenticationSymbol(name),
+    }),
+    exposed: endpoints.flatMap((endpoint) =>
+      endpoint.kind === null ? [] : findExposedResponses(file, endpoint, names),
+    ),
   };
 }
 
 /** True when a route or handler of this file is a liveness, readiness or health endpoint. */
-function hasProbe(file: FileModel): boolean {
-  if (findEndpoints(file).some((endpoint) => endpoint.kind === 'probe')) {
+function hasProbe(file: FileModel, endpoints: Endpoint[]): boolean {
+  if (endpoints.some((endpoint) => endpoint.kind === 'probe')) {
     return true;
   }
   // Routes to handlers of other files: `path('healthz/', views.healthz)` in a Django URLconf.

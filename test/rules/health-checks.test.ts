@@ -39,12 +39,29 @@ function collect(reported: ReportedFinding[]) {
   };
 }
 
-/** Runs the per-file check over `code` with the default names plus `extra`. */
+const PROJECT = {
+  root: '/project',
+  files: [],
+  sourcePaths: [],
+  readText: () => null,
+  advisoryDb: null,
+  online: false,
+};
+
+/**
+ * Runs the rule over `code` as a one-file project with the default names plus `extra`: the
+ * check, then the summary and the project check, which reports health endpoints once it knows
+ * the guards of the whole project.
+ */
 function runCheck(code: string, language: Language, extra?: Partial<NameTables>): ReportedFinding[] {
-  const model = buildFile(code, language, language === 'python' ? 'app.py' : 'app.ts');
+  const path = language === 'python' ? 'app.py' : 'app.ts';
+  const model = buildFile(code, language, path);
   const reported: ReportedFinding[] = [];
-  rule.check!(model, { names: mergeNames(extra), options: {}, report: collect(reported) });
-  return reported;
+  const context = { names: mergeNames(extra), options: {}, report: collect(reported) };
+  rule.check!(model, context);
+  const summary = rule.summarize!(model, context)!;
+  void rule.checkProject!({ ...PROJECT, sourcePaths: [path] }, [{ path, summary }], context);
+  return reported.filter((finding) => finding.messageId !== 'missingHealthEndpoint');
 }
 
 /** Runs summarize and the project check over files given as path and code. */
@@ -56,15 +73,7 @@ async function runProject(files: Record<string, string>, extra?: Partial<NameTab
     const language: Language = path.endsWith('.py') ? 'python' : 'typescript';
     return { path, summary: rule.summarize!(buildFile(code, language, path), context)! };
   });
-  const project = {
-    root: '/project',
-    files: [],
-    sourcePaths: Object.keys(files),
-    readText: () => null,
-    advisoryDb: null,
-    online: false,
-  };
-  await rule.checkProject!(project, summaries, context);
+  await rule.checkProject!({ ...PROJECT, sourcePaths: Object.keys(files) }, summaries, context);
   return reported;
 }
 

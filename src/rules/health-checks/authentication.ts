@@ -85,6 +85,26 @@ export function isAuthenticated(
   return context !== null && (context.kinds.includes('authorization') || context.kinds.includes('privileged'));
 }
 
+/** Route data the project-level resolver carries from a middleware, guard or symbol that authenticates. */
+export interface AuthenticationData {
+  authenticates: true;
+}
+
+/**
+ * Describes a middleware, decorator, guard or dependency for the route resolver: data when it
+ * authenticates (`authenticate`, `JwtAuthGuard`, `Depends(get_current_user)`), else null. With
+ * it, a guard declared in another file covers the routes it runs before: a NestJS
+ * `useGlobalGuards` or `APP_GUARD`, or `app.use('/internal', authenticate, router)`.
+ */
+export function describeAuthenticationRef(ref: MiddlewareRef): AuthenticationData | null {
+  return isAuthenticationRef(ref.path, ref) ? { authenticates: true } : null;
+}
+
+/** Describes a module-level name that another file may mount: `export const requireUser = ...`. */
+export function describeAuthenticationSymbol(name: string): AuthenticationData | null {
+  return isAuthenticationText(name) ? { authenticates: true } : null;
+}
+
 function isAuthenticationRef(path: string, middleware: MiddlewareRef | null, args: string[] = []): boolean {
   if (isAuthenticationText(path)) {
     return true;
