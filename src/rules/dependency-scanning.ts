@@ -77,6 +77,10 @@ export default defineRule({
 
     const advisories = await findVulnerablePackages(project, dependencies.packages);
     addNotes(project, advisories.problems);
+    // These advisory sources were requested, so a scan that could not use them must not pass.
+    for (const failure of advisories.failures) {
+      project.addFailure?.(failure);
+    }
     for (const vulnerable of advisories.vulnerable) {
       reportVulnerablePackage(project, vulnerable, context);
     }

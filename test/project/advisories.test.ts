@@ -98,10 +98,36 @@ test('advisory zip with invalid records', () => {
       'no-id.json': encoder.encode('{"summary": "x"}'),
     }),
   );
-  const { index, problems } = loadAdvisoryDatabase(archive);
+  const { index, problems, failure } = loadAdvisoryDatabase(archive);
   assert.equal(index.get('npm:lodash')?.length, 1);
   assert.equal(problems.length, 1);
   assert.match(problems[0].reason, /^2 advisory record\(s\) skipped/);
+  assert.equal(failure, null);
+});
+
+test('advisory zip with no valid record', () => {
+  const archive = path.join(makeProject({}), 'empty.zip');
+  fs.writeFileSync(archive, zipSync({ 'notes.json': new TextEncoder().encode('{"summary": "x"}') }));
+  const { failure } = loadAdvisoryDatabase(archive);
+  assert.equal(
+    failure,
+    `Advisory database ${archive} contains no OSV records (1 JSON file(s), none valid). ` +
+      'Pass a folder of OSV JSON records or an OSV .zip with --advisory-db (or advisoryDb in the configuration).',
+  );
+});
+
+test('advisory folder without json', () => {
+  const folder = makeProject({ 'README.md': '# advisories\n' });
+  const { index, failure } = loadAdvisoryDatabase(folder);
+  assert.equal(index.size, 0);
+  assert.match(failure ?? '', /contains no OSV records \(no JSON files\)/);
+});
+
+test('file that is not a zip', () => {
+  const archive = path.join(makeProject({ 'osv.zip': 'plain text, not an archive' }), 'osv.zip');
+  const { problems, failure } = loadAdvisoryDatabase(archive);
+  assert.equal(problems[0].kind, 'unreadable');
+  assert.match(failure ?? '', new RegExp(`^Advisory database ${archive} could not be read: `));
 });
 
 test('withdrawn advisory skipped', () => {
@@ -111,9 +137,17 @@ test('withdrawn advisory skipped', () => {
 });
 
 test('missing advisory database', () => {
-  const { index, problems } = loadAdvisoryDatabase('/nonexistent/soc2lint/osv');
+  const { index, problems, failure } = loadAdvisoryDatabase('/nonexistent/soc2lint/osv');
   assert.equal(index.size, 0);
   assert.equal(problems[0].kind, 'unreadable');
+  assert.match(failure ?? '', /^Advisory database \/nonexistent\/soc2lint\/osv could not be read: ENOENT/);
+});
+
+test('missing database is a failure', async () => {
+  const project = createProjectModel(makeProject({}), { advisoryDb: '/nonexistent/soc2lint/osv' });
+  const { failures } = await findVulnerablePackages(project, PACKAGES);
+  assert.equal(failures.length, 1);
+  assert.match(failures[0], /could not be read/);
 });
 
 test('cvss 3 base scores', () => {
@@ -135,6 +169,7 @@ describe('online lookups', () => {
   let server: http.Server;
   let baseUrl = '';
   let failBatches = false;
+  let batchReply: 'records' | 'invalid-json' | 'hang' = 'records';
 
   before(async () => {
     for (const [name, data] of Object.entries(readDatabaseFiles())) {
@@ -157,6 +192,15 @@ describe('online lookups', () => {
         if (request.method === 'POST' && request.url === '/v1/querybatch') {
           if (failBatches) {
             send(503, { code: 14, message: 'unavailable' });
+            return;
+          }
+          if (batchReply === 'invalid-json') {
+            response.writeHead(200, { 'content-type': 'application/json' });
+            response.end('<html>proxy login</html>');
+            return;
+          }
+          if (batchReply === 'hang') {
+            // No reply: the client's timeout ends the request.
             return;
           }
           const { queries } = JSON.parse(body) as {
@@ -204,6 +248,7 @@ describe('online lookups', () => {
   });
 
   after(async () => {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
@@ -238,14 +283,51 @@ describe('online lookups', () => {
     process.env.SOC2LINT_OSV_URL = baseUrl;
     try {
       const project = createProjectModel(makeProject({}), { online: true });
-      const { vulnerable, problems } = await findVulnerablePackages(project, PACKAGES);
+      const { vulnerable, problems, failures } = await findVulnerablePackages(project, PACKAGES);
       assert.deepEqual(vulnerable, []);
       assert.equal(problems.length, 1);
       assert.match(problems[0].reason, /HTTP 503/);
+      assert.deepEqual(failures, [
+        `Online advisory lookup at ${baseUrl} failed: POST ${baseUrl}/v1/querybatch failed with HTTP 503. ` +
+          'Check the network connection and SOC2LINT_OSV_URL, or scan without --online.',
+      ]);
     } finally {
       failBatches = false;
       delete process.env.SOC2LINT_OSV_URL;
     }
+  });
+
+  test('invalid json is a failure', async () => {
+    batchReply = 'invalid-json';
+    process.env.SOC2LINT_OSV_URL = baseUrl;
+    try {
+      const project = createProjectModel(makeProject({}), { online: true });
+      const { failures } = await findVulnerablePackages(project, PACKAGES);
+      assert.equal(failures.length, 1);
+      assert.match(failures[0], /POST \S+\/v1\/querybatch returned invalid JSON: /);
+    } finally {
+      batchReply = 'records';
+      delete process.env.SOC2LINT_OSV_URL;
+    }
+  });
+
+  test('timeout is an error', async () => {
+    batchReply = 'hang';
+    try {
+      const lookup = await lookUpOsv([{ ecosystem: 'npm', name: 'lodash', version: '4.17.20' }], baseUrl, 200);
+      assert.equal(lookup.error, `POST ${baseUrl}/v1/querybatch timed out after 200 ms`);
+    } finally {
+      batchReply = 'records';
+    }
+  });
+
+  test('refused connection is an error', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const lookup = await lookUpOsv([{ ecosystem: 'npm', name: 'lodash', version: '4.17.20' }], closedUrl);
+    assert.match(lookup.error ?? '', /^POST \S+ failed: fetch failed: .*ECONNREFUSED/);
   });
 
   test('offline scan sends nothing', async () => {

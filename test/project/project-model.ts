@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectFile, ProjectModel, ProjectNote } from '../../src/project/types.js';
 
-/** A project model for tests, with the notes that rules added to it. */
+/** A project model for tests, with the notes and failures that rules added to it. */
 export interface TestProjectModel extends ProjectModel {
   notes: ProjectNote[];
+  failures: string[];
 }
 
 /**
@@ -32,6 +33,7 @@ export function createProjectModel(
   files.sort((a, b) => a.path.localeCompare(b.path));
 
   const notes: ProjectNote[] = [];
+  const failures: string[] = [];
   return {
     root,
     files,
@@ -50,6 +52,10 @@ export function createProjectModel(
     addNote(note: ProjectNote): void {
       notes.push(note);
     },
+    addFailure(message: string): void {
+      failures.push(message);
+    },
     notes,
+    failures,
   };
 }

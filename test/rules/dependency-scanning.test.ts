@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -292,6 +294,41 @@ describe('dependency-scanning bad input', () => {
     });
     assert.deepEqual(await runRule(project), []);
     assert.equal(project.notes[0].kind, 'unreadable');
+    assert.equal(project.failures.length, 1);
+    assert.match(project.failures[0], /^Advisory database \/nonexistent\/osv could not be read: /);
+  });
+
+  test('readable database is no failure', async () => {
+    const project = createProjectModel(path.join(FIXTURES, 'vulnerable-lockfiles'), {
+      advisoryDb: ADVISORY_DB,
+    });
+    await runRule(project);
+    assert.deepEqual(project.failures, []);
+  });
+
+  test('failed online lookup is a failure', async () => {
+    const server = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end('bad gateway');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.SOC2LINT_OSV_URL = baseUrl;
+    try {
+      const project = createProjectModel(path.join(FIXTURES, 'vulnerable-lockfiles'), {
+        online: true,
+      });
+      assert.deepEqual(await runRule(project), []);
+      assert.deepEqual(project.failures, [
+        `Online advisory lookup at ${baseUrl} failed: POST ${baseUrl}/v1/querybatch failed with HTTP 502. ` +
+          'Check the network connection and SOC2LINT_OSV_URL, or scan without --online.',
+      ]);
+      assert.equal(project.notes.at(-1)?.kind, 'error');
+    } finally {
+      delete process.env.SOC2LINT_OSV_URL;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

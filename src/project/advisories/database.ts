@@ -16,14 +16,21 @@ export function getPackageKey(ecosystem: Ecosystem, name: string): string {
   return `${ecosystem}:${normalizePackageName(ecosystem, name)}`;
 }
 
+/** The next step that failure messages about an unusable advisory database suggest. */
+const DATABASE_HELP =
+  'Pass a folder of OSV JSON records or an OSV .zip with --advisory-db (or advisoryDb in the configuration).';
+
 /**
  * Loads OSV records from a directory (every `*.json` below it, symbolic links not followed) or a
  * `.zip` archive such as the per-ecosystem `all.zip` that OSV publishes. Records for ecosystems
- * other than npm and PyPI are dropped; unreadable or invalid records become problems.
+ * other than npm and PyPI are dropped; unreadable or invalid records become problems. `failure`
+ * is set when the database as a whole is unusable: the location cannot be read, or it contains
+ * no valid OSV record.
  */
 export function loadAdvisoryDatabase(location: string): {
   index: AdvisoryIndex;
   problems: InputProblem[];
+  failure: string | null;
 } {
   const index: AdvisoryIndex = new Map();
   const problems: InputProblem[] = [];
@@ -31,14 +38,17 @@ export function loadAdvisoryDatabase(location: string): {
   try {
     entries = fs.statSync(location).isDirectory() ? listDirectory(location) : listZip(location);
   } catch (error) {
+    const message = getErrorMessage(error);
     problems.push({
       path: location,
       kind: 'unreadable',
-      reason: `Advisory database could not be read: ${getErrorMessage(error)}.`,
+      reason: `Advisory database could not be read: ${message}.`,
     });
-    return { index, problems };
+    const failure = `Advisory database ${location} could not be read: ${message}. ${DATABASE_HELP}`;
+    return { index, problems, failure };
   }
 
+  let validCount = 0;
   let invalidCount = 0;
   let firstInvalid = '';
   for (const [name, read] of entries) {
@@ -48,6 +58,7 @@ export function loadAdvisoryDatabase(location: string): {
         throw new Error('not an OSV record: no string `id`');
       }
       addRecord(index, record);
+      validCount += 1;
     } catch (error) {
       invalidCount += 1;
       firstInvalid ||= `${name}: ${getErrorMessage(error)}`;
@@ -62,7 +73,12 @@ export function loadAdvisoryDatabase(location: string): {
         `First: ${firstInvalid}.`,
     });
   }
-  return { index, problems };
+  let failure: string | null = null;
+  if (validCount === 0) {
+    const found = entries.length === 0 ? 'no JSON files' : `${entries.length} JSON file(s), none valid`;
+    failure = `Advisory database ${location} contains no OSV records (${found}). ${DATABASE_HELP}`;
+  }
+  return { index, problems, failure };
 }
 
 /** Adds a record under every npm or PyPI package it affects, unless it is withdrawn. */

@@ -40,18 +40,23 @@ export interface VulnerablePackage {
 /**
  * Finds locked versions with known advisories, from the advisory database at
  * `project.advisoryDb` and, when `project.online` is true, from the OSV API. Neither source:
- * returns no findings and no problems.
+ * returns no findings and no problems. `failures` lists requested sources that could not be used
+ * (an unreadable or empty database, a failed lookup), so the scan can fail.
  */
 export async function findVulnerablePackages(
   project: ProjectModel,
   packages: LockedPackage[],
-): Promise<{ vulnerable: VulnerablePackage[]; problems: InputProblem[] }> {
+): Promise<{ vulnerable: VulnerablePackage[]; problems: InputProblem[]; failures: string[] }> {
   const problems: InputProblem[] = [];
+  const failures: string[] = [];
   const recordsByPackage: OsvRecord[][] = packages.map(() => []);
 
   if (project.advisoryDb) {
     const database = loadAdvisoryDatabase(project.advisoryDb);
     problems.push(...database.problems);
+    if (database.failure !== null) {
+      failures.push(database.failure);
+    }
     for (const [index, locked] of packages.entries()) {
       recordsByPackage[index].push(...findOfflineRecords(database.index, locked));
     }
@@ -71,6 +76,10 @@ export async function findVulnerablePackages(
         kind: 'error',
         reason: `Online advisory lookup failed: ${lookup.error}.`,
       });
+      failures.push(
+        `Online advisory lookup at ${getOsvUrl()} failed: ${lookup.error}. ` +
+          'Check the network connection and SOC2LINT_OSV_URL, or scan without --online.',
+      );
     }
     for (const [position, indexes] of groups.entries()) {
       for (const index of indexes) {
@@ -86,7 +95,7 @@ export async function findVulnerablePackages(
       vulnerable.push(describeVulnerability(locked, records));
     }
   }
-  return { vulnerable, problems };
+  return { vulnerable, problems, failures };
 }
 
 function findOfflineRecords(index: AdvisoryIndex, locked: LockedPackage): OsvRecord[] {

@@ -33,7 +33,11 @@ interface BatchResult {
  * `next_page_token`, then `GET /v1/vulns/{id}` for each advisory, because the batch response contains
  * only ids. See https://google.github.io/osv.dev/api/.
  */
-export async function lookUpOsv(queries: OsvQuery[], baseUrl = getOsvUrl()): Promise<OsvLookup> {
+export async function lookUpOsv(
+  queries: OsvQuery[],
+  baseUrl = getOsvUrl(),
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<OsvLookup> {
   const ids: string[][] = queries.map(() => []);
   const records: OsvRecord[][] = queries.map(() => []);
   try {
@@ -49,6 +53,7 @@ export async function lookUpOsv(queries: OsvQuery[], baseUrl = getOsvUrl()): Pro
         const results = await postQueryBatch(
           baseUrl,
           batch.map(({ query, pageToken }) => toRequestQuery(query, pageToken)),
+          timeoutMs,
         );
         for (const [position, result] of results.entries()) {
           const item = batch[position];
@@ -65,7 +70,7 @@ export async function lookUpOsv(queries: OsvQuery[], baseUrl = getOsvUrl()): Pro
       pending = nextPages;
     }
 
-    const details = await getRecords(baseUrl, [...new Set(ids.flat())]);
+    const details = await getRecords(baseUrl, [...new Set(ids.flat())], timeoutMs);
     for (const [index, queryIds] of ids.entries()) {
       for (const id of new Set(queryIds)) {
         const record = details.get(id);
@@ -100,12 +105,14 @@ function toRequestQuery(query: OsvQuery, pageToken: string | null): Record<strin
 async function postQueryBatch(
   baseUrl: string,
   queries: Array<Record<string, unknown>>,
+  timeoutMs: number,
 ): Promise<BatchResult[]> {
-  const body = await requestJson(`${baseUrl}/v1/querybatch`, {
+  const init = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ queries }),
-  });
+  };
+  const body = await requestJson(`${baseUrl}/v1/querybatch`, init, timeoutMs);
   const results = (body as { results?: unknown }).results;
   if (!Array.isArray(results) || results.length !== queries.length) {
     throw new Error(
@@ -115,16 +122,19 @@ async function postQueryBatch(
   return results as BatchResult[];
 }
 
-async function getRecords(baseUrl: string, ids: string[]): Promise<Map<string, OsvRecord>> {
+async function getRecords(
+  baseUrl: string,
+  ids: string[],
+  timeoutMs: number,
+): Promise<Map<string, OsvRecord>> {
   const records = new Map<string, OsvRecord>();
   let next = 0;
   async function work(): Promise<void> {
     while (next < ids.length) {
       const id = ids[next];
       next += 1;
-      const record = await requestJson(`${baseUrl}/v1/vulns/${encodeURIComponent(id)}`, {
-        method: 'GET',
-      });
+      const url = `${baseUrl}/v1/vulns/${encodeURIComponent(id)}`;
+      const record = await requestJson(url, { method: 'GET' }, timeoutMs);
       if (isOsvRecord(record)) {
         records.set(id, record);
       }
@@ -134,10 +144,40 @@ async function getRecords(baseUrl: string, ids: string[]): Promise<Map<string, O
   return records;
 }
 
-async function requestJson(url: string, init: RequestInit): Promise<unknown> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (!response.ok) {
-    throw new Error(`${init.method} ${url} failed with HTTP ${response.status}`);
+/** Sends one request and parses its JSON body; every error names the method, URL and cause. */
+async function requestJson(url: string, init: RequestInit, timeoutMs: number): Promise<unknown> {
+  const request = `${init.method} ${url}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal });
+  } catch (error) {
+    throw describeRequestError(request, error, timeoutMs);
   }
-  return response.json();
+  if (!response.ok) {
+    throw new Error(`${request} failed with HTTP ${response.status}`);
+  }
+  try {
+    return await response.json();
+  } catch (error) {
+    if (signal.aborted) {
+      throw describeRequestError(request, error, timeoutMs);
+    }
+    throw new Error(`${request} returned invalid JSON: ${getErrorMessage(error)}`);
+  }
+}
+
+/**
+ * Describes a failed request: a timeout by its limit, anything else with its `cause`, because
+ * `fetch` reports a refused connection as "fetch failed" and puts the reason in `cause`.
+ */
+function describeRequestError(request: string, error: unknown, timeoutMs: number): Error {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return new Error(`${request} timed out after ${timeoutMs} ms`);
+  }
+  let detail = getErrorMessage(error);
+  if (error instanceof Error && error.cause !== undefined) {
+    detail += `: ${getErrorMessage(error.cause)}`;
+  }
+  return new Error(`${request} failed: ${detail}`);
 }
