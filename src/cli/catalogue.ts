@@ -65,7 +65,7 @@ export function runExplain(key: string): string {
   ].join('\n');
 }
 
-/** The page of the built-in rule that checks suppression comments and exceptions. */
+/** Formats the page of the built-in rule that checks suppression comments and exceptions. */
 function explainSuppressionRule(): string {
   const rule = SUPPRESSION_RULE;
   return [

@@ -30,7 +30,7 @@ export interface ScanOptions {
   jobs?: number;
   advisoryDb?: string | null;
   online?: boolean;
-  /** Set to false to analyze every file whatever the rules' prefilters say (for tests). */
+  /** Set to false to analyze every file whatever the rules' prefilters match (for tests). */
   usePrefilters?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Exceptions file; when undefined, `.soc2lint-exceptions.yaml` (or .yml, .json) in the root. */
@@ -131,8 +131,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 }
 
 /**
- * Returns the folder report paths are relative to: a single folder argument is its own root;
- * files and several paths are relative to the working folder, or to their deepest common
+ * Returns the folder that report paths are relative to. A single folder argument is its own
+ * root. Files and several paths are relative to the working folder, or to their deepest common
  * folder when some lie outside it, so no report path starts with `../`.
  */
 export function resolveScanRoot(paths: string[]): string {

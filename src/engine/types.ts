@@ -51,7 +51,7 @@ export interface ScanNote {
 export interface ScanResult {
   /** Absolute path of the scanned root. */
   root: string;
-  /** What the user asked for that the scan could not do; non-empty means exit code 2. */
+  /** Checks the user asked for that could not run; any entry makes the exit code 2. */
   failures: string[];
   findings: Finding[];
   notes: ScanNote[];

@@ -176,7 +176,7 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     }
   }
 
-  files.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  files.sort(compareByPath);
   return { files, notes };
 }
 
@@ -280,4 +280,12 @@ export function describeIoError(error: unknown): string {
     default:
       return (error as Error).message;
   }
+}
+
+/** Orders files by path in code-unit order, the same on every machine and locale. */
+function compareByPath(left: DiscoveredFile, right: DiscoveredFile): number {
+  if (left.path === right.path) {
+    return 0;
+  }
+  return left.path < right.path ? -1 : 1;
 }
