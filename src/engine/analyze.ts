@@ -4,7 +4,7 @@ import type { NameTables } from '../config/names.js';
 import { describeIoError } from '../files/discover.js';
 import { buildModel } from '../model/build.js';
 import type { FileModel, Language } from '../model/types.js';
-import { parseSource } from '../parse/parser.js';
+import { parseToSyntaxTree } from '../parse/parser.js';
 import { getRule } from '../rules/index.js';
 import type { ReportDescriptor, Rule, Severity } from '../rules/types.js';
 import { getLanguageSyntax } from '../suppressions/comments.js';
@@ -77,7 +77,8 @@ export function analyzeFile(file: SourceFile, settings: AnalysisSettings): FileA
   const started = performance.now();
   let tree;
   try {
-    tree = parseSource(source, file.language);
+    // A copy in plain JavaScript data. Its WebAssembly tree is already freed.
+    tree = parseToSyntaxTree(source, file.language);
   } catch (error) {
     analysis.notes.push({ path: file.path, kind: 'error', reason: `parse failed: ${(error as Error).message}` });
     return analysis;
@@ -96,8 +97,6 @@ export function analyzeFile(file: SourceFile, settings: AnalysisSettings): FileA
   } catch (error) {
     log('model or rules failed on %s: %O', file.path, error);
     analysis.notes.push({ path: file.path, kind: 'error', reason: `analysis failed: ${(error as Error).message}` });
-  } finally {
-    tree.delete();
   }
   log('analyzed %s in %d ms', file.path, Math.round(performance.now() - started));
   return analysis;

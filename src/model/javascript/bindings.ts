@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr, IndexExpr, LogicalExpr, MemberExpr, Range } from '../types.js';
 import {
   getGuards,
@@ -23,7 +23,7 @@ import { buildConcat, convertString } from './strings.js';
 const PATTERN_TYPES = new Set(['object_pattern', 'array_pattern']);
 
 /** Records one binding per name of `const x = v` or `let { a } = v`, and none without a value. */
-export function visitDeclarator(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+export function visitDeclarator(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   // Named children are the name, an optional type annotation, and the value when there is one.
   const children = getNamedChildren(node);
   const nameNode = children[0];
@@ -52,7 +52,7 @@ export function visitDeclarator(b: ModelBuilder, node: Node, ctx: WalkContext): 
  */
 export function convertAssignment(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
 ): Expr {
@@ -93,7 +93,7 @@ export function convertAssignment(
  */
 export function convertAugmentedAssignment(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
 ): Expr {
@@ -126,7 +126,7 @@ export function convertAugmentedAssignment(
 }
 
 /** Binds `x` of `for (const x of items)` to an `other` over `items`, and destructures patterns. */
-export function visitForIn(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+export function visitForIn(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const leftNode = node.childForFieldName('left');
   const rightNode = node.childForFieldName('right');
   const operator = node.childForFieldName('operator')?.type ?? 'of';
@@ -161,7 +161,7 @@ function addPropertyAssignment(
   target: Expr,
   targetPath: string | null,
   value: Expr,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
 ): void {
   const fact = { target, targetPath, value, range: getRange(b, node), functionId: ctx.functionId };
@@ -194,8 +194,13 @@ function trackVariable(b: ModelBuilder, name: string, value: Expr, ctx: WalkCont
  * recursion: `{ password, user: { email } }` from `req.body` binds `password` to
  * `req.body.password` and `email` to `req.body.user.email`. Defaults become `part ?? default`.
  */
-export function destructure(b: ModelBuilder, pattern: Node, source: Expr, ctx: WalkContext): void {
-  const pending: { pattern: Node; source: Expr }[] = [{ pattern, source }];
+export function destructure(
+  b: ModelBuilder,
+  pattern: SyntaxNode,
+  source: Expr,
+  ctx: WalkContext,
+): void {
+  const pending: { pattern: SyntaxNode; source: Expr }[] = [{ pattern, source }];
   while (pending.length > 0) {
     const item = pending.pop()!;
     const current = item.pattern;
@@ -235,10 +240,10 @@ export function destructure(b: ModelBuilder, pattern: Node, source: Expr, ctx: W
 
 function destructureProperty(
   b: ModelBuilder,
-  child: Node,
+  child: SyntaxNode,
   source: Expr,
   ctx: WalkContext,
-  pending: { pattern: Node; source: Expr }[],
+  pending: { pattern: SyntaxNode; source: Expr }[],
 ): void {
   switch (getType(child)) {
     case 'shorthand_property_identifier_pattern': {
@@ -283,7 +288,12 @@ function destructureProperty(
   }
 }
 
-function getPropertySource(b: ModelBuilder, keyNode: Node, source: Expr, ctx: WalkContext): Expr {
+function getPropertySource(
+  b: ModelBuilder,
+  keyNode: SyntaxNode,
+  source: Expr,
+  ctx: WalkContext,
+): Expr {
   if (getType(keyNode) === 'property_identifier' || getType(keyNode) === 'number') {
     return makeMember(b, source, getShortText(b, keyNode), keyNode);
   }
@@ -296,10 +306,10 @@ function getPropertySource(b: ModelBuilder, keyNode: Node, source: Expr, ctx: Wa
 
 function destructureArray(
   b: ModelBuilder,
-  pattern: Node,
+  pattern: SyntaxNode,
   source: Expr,
   ctx: WalkContext,
-  pending: { pattern: Node; source: Expr }[],
+  pending: { pattern: SyntaxNode; source: Expr }[],
 ): void {
   let position = 0;
   for (const child of pattern.children) {
@@ -324,7 +334,7 @@ function destructureArray(
   }
 }
 
-function makeMember(b: ModelBuilder, source: Expr, property: string, node: Node): MemberExpr {
+function makeMember(b: ModelBuilder, source: Expr, property: string, node: SyntaxNode): MemberExpr {
   return {
     kind: 'member',
     object: source,
@@ -338,7 +348,7 @@ function makeIndex(
   b: ModelBuilder,
   source: Expr,
   index: Expr,
-  node: Node,
+  node: SyntaxNode,
   indexText: string,
 ): IndexExpr {
   return {
@@ -352,7 +362,7 @@ function makeIndex(
 }
 
 /** Builds `value ?? fallback` for a destructuring default, with a text that no node has. */
-function makeDefault(b: ModelBuilder, node: Node, value: Expr, fallback: Expr): LogicalExpr {
+function makeDefault(b: ModelBuilder, node: SyntaxNode, value: Expr, fallback: Expr): LogicalExpr {
   return {
     kind: 'logical',
     operator: '??',

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Argument, CallExpr, Expr, TemplateExpr } from '../types.js';
 import {
   getGuards,
@@ -32,7 +32,7 @@ const INLINE_FUNCTION_TYPES = new Set(['arrow_function', 'function_expression', 
  */
 export function convertCall(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
   isNew: boolean,
@@ -58,7 +58,7 @@ export function convertCall(
 /** Converts a call node into a `CallExpr` without recording it. */
 export function buildCall(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
   isNew: boolean,
@@ -90,8 +90,8 @@ export function buildCall(
 
 function convertArguments(
   b: ModelBuilder,
-  argumentsNode: Node,
-  calleeNode: Node | null,
+  argumentsNode: SyntaxNode,
+  calleeNode: SyntaxNode | null,
   ctx: WalkContext,
   depth: number,
 ): Argument[] {
@@ -123,7 +123,11 @@ function convertArguments(
  * Position of the error callback of `.catch(err => ...)` (first argument) or
  * `.then(ok, err => ...)` (second argument), or -1.
  */
-function getErrorCallbackIndex(b: ModelBuilder, calleeNode: Node | null, children: Node[]): number {
+function getErrorCallbackIndex(
+  b: ModelBuilder,
+  calleeNode: SyntaxNode | null,
+  children: readonly SyntaxNode[],
+): number {
   if (!calleeNode || getType(calleeNode) !== 'member_expression') {
     return -1;
   }
@@ -142,7 +146,7 @@ function getErrorCallbackIndex(b: ModelBuilder, calleeNode: Node | null, childre
   return index;
 }
 
-function recordPromiseCatch(b: ModelBuilder, callbackNode: Node, ctx: WalkContext): number {
+function recordPromiseCatch(b: ModelBuilder, callbackNode: SyntaxNode, ctx: WalkContext): number {
   const callback = unwrapTransparent(callbackNode);
   const body = callback.childForFieldName('body');
   const id = b.nextCatchId++;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr } from '../types.js';
 import {
   getNamedChildren,
@@ -18,7 +18,7 @@ const FIELD_TYPES = new Set(['public_field_definition', 'field_definition']);
  * Records a class: its decorators and bases, then each method as a function that carries them.
  * Field initializers are walked, and an arrow function in a field is a method of the class.
  */
-export function visitClass(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+export function visitClass(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const hint = b.nameHints.get(node.id);
   if (hint) {
     b.nameHints.delete(node.id);
@@ -53,9 +53,14 @@ export function visitClass(b: ModelBuilder, node: Node, ctx: WalkContext): void 
   }
 }
 
-function visitClassBody(b: ModelBuilder, body: Node, ctx: WalkContext, classInfo: ClassInfo): void {
+function visitClassBody(
+  b: ModelBuilder,
+  body: SyntaxNode,
+  ctx: WalkContext,
+  classInfo: ClassInfo,
+): void {
   // TypeScript puts member decorators before the member as siblings; JavaScript nests them.
-  let pendingDecorators: Node[] = [];
+  let pendingDecorators: SyntaxNode[] = [];
   for (const member of getNamedChildren(body)) {
     if (getType(member) === 'decorator') {
       pendingDecorators.push(member);
@@ -75,7 +80,12 @@ function visitClassBody(b: ModelBuilder, body: Node, ctx: WalkContext, classInfo
   }
 }
 
-function visitField(b: ModelBuilder, field: Node, ctx: WalkContext, classInfo: ClassInfo): void {
+function visitField(
+  b: ModelBuilder,
+  field: SyntaxNode,
+  ctx: WalkContext,
+  classInfo: ClassInfo,
+): void {
   const valueNode = field.childForFieldName('value');
   if (!valueNode) {
     return;
@@ -88,7 +98,12 @@ function visitField(b: ModelBuilder, field: Node, ctx: WalkContext, classInfo: C
 }
 
 /** Names in `extends` and `implements` clauses, without type arguments. */
-function collectBases(b: ModelBuilder, heritage: Node, ctx: WalkContext, bases: string[]): void {
+function collectBases(
+  b: ModelBuilder,
+  heritage: SyntaxNode,
+  ctx: WalkContext,
+  bases: string[],
+): void {
   for (const child of getNamedChildren(heritage)) {
     if (getType(child) === 'extends_clause') {
       const value = child.childForFieldName('value');
@@ -105,7 +120,7 @@ function collectBases(b: ModelBuilder, heritage: Node, ctx: WalkContext, bases: 
   }
 }
 
-function getBaseName(b: ModelBuilder, node: Node, ctx: WalkContext): string {
+function getBaseName(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): string {
   const expr = convertExpression(b, node, ctx, 0);
   return getPath(expr) ?? expr.text;
 }

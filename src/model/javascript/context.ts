@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type {
   CallExpr,
   DecoratorFact,
@@ -44,7 +44,7 @@ export interface WalkContext {
 
 /** A node waiting on the walk stack, with the context it was reached in. */
 export interface WalkItem {
-  node: Node;
+  node: SyntaxNode;
   ctx: WalkContext;
   /** Set for the expression body of an arrow function: its value is returned by that function. */
   implicitReturnOf?: number;
@@ -64,7 +64,7 @@ export interface ClassInfo {
 /** The name a function gets from where it is defined (`const login = () => {}`). */
 export interface NameHint {
   name: string;
-  nameNode: Node | null;
+  nameNode: SyntaxNode | null;
   classInfo: ClassInfo | null;
 }
 
@@ -141,9 +141,6 @@ export interface ModelBuilder {
   source: string;
   /** Offsets where each line starts, to turn end offsets into positions without the tree. */
   lineStarts: number[];
-  /** The last node whose end offset was read, since reading it crosses into WebAssembly. */
-  lastEndNodeId: number;
-  lastEndIndex: number;
   model: FileModel;
   stack: WalkItem[];
   nextFunctionId: number;
@@ -169,7 +166,7 @@ export interface ModelBuilder {
   throwSites: ThrowSite[];
   assignmentSites: AssignmentSite[];
   /** Decorators of `export` statements, keyed by the id of the class they decorate. */
-  exportDecorators: Map<number, Node[]>;
+  exportDecorators: Map<number, SyntaxNode[]>;
   /** Exported name to local name (`export { handler as GET }` maps GET to handler). */
   exportedNames: Map<string, { local: string; range: Range }>;
   defaultExportNodeId: number | null;
@@ -185,8 +182,6 @@ export function createBuilder(source: string, model: FileModel): ModelBuilder {
   return {
     source,
     lineStarts: getLineStarts(source),
-    lastEndNodeId: -1,
-    lastEndIndex: 0,
     model,
     stack: [],
     nextFunctionId: 1,
@@ -286,22 +281,12 @@ function getLineStarts(source: string): number[] {
   return starts;
 }
 
-/** End offset of `node`, read once per node in a row of calls about the same node. */
-export function getEndIndex(b: ModelBuilder, node: Node): number {
-  if (node.id !== b.lastEndNodeId) {
-    b.lastEndNodeId = node.id;
-    b.lastEndIndex = node.endIndex;
-  }
-  return b.lastEndIndex;
-}
-
 /**
  * Returns the 1-based range of `node`. The end position comes from the line table, which matches
- * tree-sitter's rows and UTF-16 columns for a JavaScript string source, and saves a call into
- * WebAssembly per node.
+ * tree-sitter's rows and UTF-16 columns for a JavaScript string source.
  */
-export function getRange(b: ModelBuilder, node: Node): Range {
-  const end = getEndIndex(b, node);
+export function getRange(b: ModelBuilder, node: SyntaxNode): Range {
+  const end = node.endIndex;
   const starts = b.lineStarts;
   let low = 0;
   let high = starts.length - 1;
@@ -323,14 +308,14 @@ export function getRange(b: ModelBuilder, node: Node): Range {
 }
 
 /** Source text of `node`, cut to `MAX_TEXT_LENGTH` without copying the rest of a large node. */
-export function getText(b: ModelBuilder, node: Node): string {
+export function getText(b: ModelBuilder, node: SyntaxNode): string {
   const start = node.startIndex;
-  return b.source.slice(start, Math.min(getEndIndex(b, node), start + MAX_TEXT_LENGTH));
+  return b.source.slice(start, Math.min(node.endIndex, start + MAX_TEXT_LENGTH));
 }
 
 /** Full source text of a node known to be short, such as an identifier. */
-export function getShortText(b: ModelBuilder, node: Node): string {
-  return b.source.slice(node.startIndex, getEndIndex(b, node));
+export function getShortText(b: ModelBuilder, node: SyntaxNode): string {
+  return b.source.slice(node.startIndex, node.endIndex);
 }
 
 export function truncate(text: string): string {
@@ -338,7 +323,7 @@ export function truncate(text: string): string {
 }
 
 /** Range of the first line of `node`, for anonymous functions. */
-export function getFirstLineRange(b: ModelBuilder, node: Node): Range {
+export function getFirstLineRange(b: ModelBuilder, node: SyntaxNode): Range {
   const range = getRange(b, node);
   if (range.startLine === range.endLine) {
     return range;
@@ -355,29 +340,18 @@ export function getFirstLineRange(b: ModelBuilder, node: Node): Range {
 
 export function makeOther(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   syntax: string,
   children: Expr[],
 ): OtherExpr {
   return { kind: 'other', syntax, children, range: getRange(b, node), text: getText(b, node) };
 }
 
-const TYPE = Symbol('type');
-
-type TypedNode = Node & { [TYPE]?: string };
-
-/** Returns the type of `node`, read from WebAssembly once per node object. */
-export function getType(node: Node): string {
-  const typed = node as TypedNode;
-  let type = typed[TYPE];
-  if (type === undefined) {
-    type = node.type;
-    typed[TYPE] = type;
-  }
-  return type;
+export function getType(node: SyntaxNode): string {
+  return node.type;
 }
 
-export function getOptionalType(node: Node | null | undefined): string | undefined {
+export function getOptionalType(node: SyntaxNode | null | undefined): string | undefined {
   return node ? getType(node) : undefined;
 }
 
@@ -391,7 +365,7 @@ export function getOperatorBetween(b: ModelBuilder, start: number, end: number):
 }
 
 /** Named children of `node` without comments. */
-export function getNamedChildren(node: Node): Node[] {
+export function getNamedChildren(node: SyntaxNode): readonly SyntaxNode[] {
   const children = node.namedChildren;
   let hasComment = false;
   for (const child of children) {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { ImportFact, Range } from '../types.js';
 import {
   getNamedChildren,
@@ -24,11 +24,11 @@ const DECLARATION_NAME_TYPES = new Set([
  * Records an `export` statement: re-exports as imports, exported names (for Next.js route
  * handlers), the default export, and decorators written before `export class`.
  */
-export function visitExport(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+export function visitExport(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   let isDefault = false;
   let hasEquals = false;
-  let exportClause: Node | null = null;
-  const decorators: Node[] = [];
+  let exportClause: SyntaxNode | null = null;
+  const decorators: SyntaxNode[] = [];
   for (const child of node.children) {
     switch (getType(child)) {
       case 'default':
@@ -90,7 +90,7 @@ export function visitExport(b: ModelBuilder, node: Node, ctx: WalkContext): void
 }
 
 /** Names of an export clause as `imported` (local) and `local` (exported) pairs. */
-function getClauseNames(b: ModelBuilder, clause: Node | null): ImportFact['names'] {
+function getClauseNames(b: ModelBuilder, clause: SyntaxNode | null): ImportFact['names'] {
   if (!clause) {
     return [];
   }
@@ -107,7 +107,7 @@ function getClauseNames(b: ModelBuilder, clause: Node | null): ImportFact['names
   return names;
 }
 
-function addDeclaredNames(b: ModelBuilder, declaration: Node, range: Range): void {
+function addDeclaredNames(b: ModelBuilder, declaration: SyntaxNode, range: Range): void {
   if (DECLARATION_NAME_TYPES.has(getType(declaration))) {
     const nameNode = declaration.childForFieldName('name');
     if (nameNode) {

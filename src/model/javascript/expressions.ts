@@ -1,9 +1,8 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { ArrayExpr, Expr, ObjectEntry, ObjectExpr } from '../types.js';
 import { convertAssignment, convertAugmentedAssignment } from './bindings.js';
 import { convertCall } from './calls.js';
 import {
-  getEndIndex,
   getNamedChildren,
   getOptionalType,
   getOperatorBetween,
@@ -120,7 +119,7 @@ const JSX_CONTAINER_TYPES = new Set([
  */
 export function convertExpression(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
 ): Expr {
@@ -206,7 +205,7 @@ export function convertExpression(
 }
 
 /** Strips parentheses and type-only wrappers (`x as T`, `x!`, `x satisfies T`) iteratively. */
-export function unwrapTransparent(node: Node): Node {
+export function unwrapTransparent(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (TRANSPARENT_TYPES.has(getType(current))) {
     const inner = current.namedChildren.find((child) => getType(child) !== 'comment');
@@ -219,7 +218,7 @@ export function unwrapTransparent(node: Node): Node {
 }
 
 /** Source text of a condition, without the parentheses of `if (...)`. */
-export function getGuardText(b: ModelBuilder, node: Node): string {
+export function getGuardText(b: ModelBuilder, node: SyntaxNode): string {
   if (getType(node) === 'parenthesized_expression') {
     const inner = node.namedChildren.find((child) => getType(child) !== 'comment');
     if (inner) {
@@ -229,11 +228,16 @@ export function getGuardText(b: ModelBuilder, node: Node): string {
   return getText(b, node);
 }
 
-function convertChildren(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr[] {
+function convertChildren(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): Expr[] {
   return getNamedChildren(node).map((child) => convertExpression(b, child, ctx, depth + 1));
 }
 
-function convertNumber(b: ModelBuilder, node: Node): Expr {
+function convertNumber(b: ModelBuilder, node: SyntaxNode): Expr {
   const text = getShortText(b, node);
   const digits = text.replace(/_/g, '').replace(/n$/, '');
   const value = Number(digits);
@@ -245,7 +249,7 @@ function convertNumber(b: ModelBuilder, node: Node): Expr {
   };
 }
 
-function convertMember(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertMember(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr {
   // Named children are the object, an optional `?.`, and the property.
   const children = getNamedChildren(node);
   const objectNode = children[0];
@@ -263,7 +267,12 @@ function convertMember(b: ModelBuilder, node: Node, ctx: WalkContext, depth: num
 }
 
 /** Converts `a['literal']` to a member access and any other subscript to an `index` expression. */
-function convertSubscript(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertSubscript(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): Expr {
   const children = getNamedChildren(node);
   const objectNode = children[0];
   const indexNode = children.length > 1 ? children[children.length - 1] : undefined;
@@ -280,7 +289,12 @@ function convertSubscript(b: ModelBuilder, node: Node, ctx: WalkContext, depth: 
   return { kind: 'index', object, index, key: null, range, text };
 }
 
-function convertObject(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): ObjectExpr {
+function convertObject(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): ObjectExpr {
   const entries: ObjectEntry[] = [];
   for (const child of getNamedChildren(node)) {
     const range = getRange(b, child);
@@ -334,7 +348,12 @@ function convertObject(b: ModelBuilder, node: Node, ctx: WalkContext, depth: num
 }
 
 /** Returns the key of a property: a name, a string or number literal, or null when computed. */
-function getObjectKey(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): string | null {
+function getObjectKey(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): string | null {
   switch (getType(node)) {
     case 'property_identifier':
     case 'private_property_identifier':
@@ -349,7 +368,12 @@ function getObjectKey(b: ModelBuilder, node: Node, ctx: WalkContext, depth: numb
   }
 }
 
-function convertArray(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): ArrayExpr {
+function convertArray(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): ArrayExpr {
   return {
     kind: 'array',
     items: convertChildren(b, node, ctx, depth),
@@ -358,7 +382,7 @@ function convertArray(b: ModelBuilder, node: Node, ctx: WalkContext, depth: numb
   };
 }
 
-function convertSpread(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertSpread(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr {
   const argument = node.namedChildren.find((child) => getType(child) !== 'comment');
   if (!argument) {
     return makeOther(b, node, 'spread', []);
@@ -372,7 +396,7 @@ function convertSpread(b: ModelBuilder, node: Node, ctx: WalkContext, depth: num
 }
 
 /** `a ? b : c`: the branches are guarded by the test, as in an `if`. */
-function convertTernary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertTernary(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr {
   const [conditionNode, consequenceNode, alternativeNode] = getNamedChildren(node);
   if (!conditionNode || !consequenceNode || !alternativeNode) {
     return makeOther(b, node, 'conditional', convertChildren(b, node, ctx, depth));
@@ -388,7 +412,7 @@ function convertTernary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: nu
   };
 }
 
-function convertBinary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertBinary(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr {
   const [leftNode, rightNode] = getNamedChildren(node);
   if (!leftNode || !rightNode) {
     return makeOther(b, node, 'binary', convertChildren(b, node, ctx, depth));
@@ -426,8 +450,13 @@ function convertBinary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: num
  * `a + b + c` nests to the left; the operands are gathered along that spine without recursion,
  * so long generated concatenations cannot exhaust the stack.
  */
-function convertPlusChain(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
-  const rights: Node[] = [];
+function convertPlusChain(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): Expr {
+  const rights: SyntaxNode[] = [];
   let current = node;
   while (getType(current) === 'binary_expression') {
     const [leftNode, rightNode] = getNamedChildren(current);
@@ -442,7 +471,7 @@ function convertPlusChain(b: ModelBuilder, node: Node, ctx: WalkContext, depth: 
   return buildConcat(b, node, operands) ?? makeOther(b, node, 'binary', operands);
 }
 
-function convertUnary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertUnary(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr {
   const argumentNode = getNamedChildren(node)[0];
   const operator = argumentNode
     ? (getOperatorBetween(b, node.startIndex, argumentNode.startIndex) ??
@@ -460,16 +489,26 @@ function convertUnary(b: ModelBuilder, node: Node, ctx: WalkContext, depth: numb
   return makeOther(b, node, 'unary', operands);
 }
 
-function getBinaryOperator(b: ModelBuilder, node: Node, left: Node, right: Node): string {
+function getBinaryOperator(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  left: SyntaxNode,
+  right: SyntaxNode,
+): string {
   return (
-    getOperatorBetween(b, getEndIndex(b, left), right.startIndex) ??
+    getOperatorBetween(b, left.endIndex, right.startIndex) ??
     getOptionalType(node.childForFieldName('operator')) ??
     ''
   );
 }
 
 /** `<T>x`: the value is the last named child. */
-function convertTypeAssertion(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr {
+function convertTypeAssertion(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  ctx: WalkContext,
+  depth: number,
+): Expr {
   const children = getNamedChildren(node);
   const value = children[children.length - 1];
   if (!value || getType(value) === 'type_arguments') {
@@ -479,9 +518,9 @@ function convertTypeAssertion(b: ModelBuilder, node: Node, ctx: WalkContext, dep
 }
 
 /** Converts the embedded expressions of a JSX tree, gathered without recursion. */
-function convertJsx(b: ModelBuilder, node: Node, ctx: WalkContext, depth: number): Expr[] {
+function convertJsx(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext, depth: number): Expr[] {
   const values: Expr[] = [];
-  const pending: Node[] = [node];
+  const pending: SyntaxNode[] = [node];
   while (pending.length > 0) {
     const current = pending.pop()!;
     if (getType(current) === 'jsx_expression') {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type {
   DecoratorFact,
   Expr,
@@ -37,7 +37,7 @@ const HINTED_TYPES = new Set([
 /** Class context of a method: its class and its TypeScript decorators. */
 export interface MemberOptions {
   classInfo: ClassInfo;
-  decoratorNodes: Node[];
+  decoratorNodes: SyntaxNode[];
 }
 
 /**
@@ -46,7 +46,7 @@ export interface MemberOptions {
  */
 export function createFunction(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   member?: MemberOptions,
 ): FunctionRefExpr {
@@ -123,9 +123,9 @@ export function createFunction(
 
 function getFunctionName(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   hintName: string | null,
-  hintNode: Node | null,
+  hintNode: SyntaxNode | null,
 ): { name: string | null; nameRange: Range } {
   const nameNode = node.childForFieldName('name');
   if (nameNode) {
@@ -148,9 +148,9 @@ function getFunctionName(
  */
 export function setNameHint(
   b: ModelBuilder,
-  valueNode: Node,
+  valueNode: SyntaxNode,
   name: string,
-  nameNode: Node | null,
+  nameNode: SyntaxNode | null,
   classInfo: ClassInfo | null,
 ): void {
   const target = unwrapTransparent(valueNode);
@@ -159,7 +159,7 @@ export function setNameHint(
   }
 }
 
-function convertParameters(b: ModelBuilder, node: Node, ctx: WalkContext): ParameterFact[] {
+function convertParameters(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): ParameterFact[] {
   if (getType(node) !== 'formal_parameters') {
     // `x => ...` has a single bare identifier.
     return [
@@ -179,9 +179,9 @@ function convertParameters(b: ModelBuilder, node: Node, ctx: WalkContext): Param
   return parameters;
 }
 
-function convertParameter(b: ModelBuilder, node: Node, ctx: WalkContext): ParameterFact {
-  let pattern: Node = node;
-  let typeNode: Node | null = null;
+function convertParameter(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): ParameterFact {
+  let pattern: SyntaxNode = node;
+  let typeNode: SyntaxNode | null = null;
   const decorators: DecoratorFact[] = [];
   if (getType(node) === 'required_parameter' || getType(node) === 'optional_parameter') {
     pattern = node.childForFieldName('pattern') ?? node;
@@ -218,9 +218,9 @@ function convertParameter(b: ModelBuilder, node: Node, ctx: WalkContext): Parame
 }
 
 /** Returns the names a destructuring pattern binds, in source order. */
-export function collectPatternNames(b: ModelBuilder, pattern: Node): string[] {
+export function collectPatternNames(b: ModelBuilder, pattern: SyntaxNode): string[] {
   const names: string[] = [];
-  const pending: Node[] = [pattern];
+  const pending: SyntaxNode[] = [pattern];
   while (pending.length > 0) {
     const current = pending.pop()!;
     switch (getType(current)) {
@@ -260,13 +260,15 @@ export function collectPatternNames(b: ModelBuilder, pattern: Node): string[] {
 }
 
 /** Name of the first parameter of a function node, when it is a plain identifier. */
-export function getFirstParameterName(b: ModelBuilder, functionNode: Node): string | null {
+export function getFirstParameterName(b: ModelBuilder, functionNode: SyntaxNode): string | null {
   const single = functionNode.childForFieldName('parameter');
   if (single) {
     return getText(b, single);
   }
   const parameters = functionNode.childForFieldName('parameters');
-  let first: Node | null | undefined = parameters ? getNamedChildren(parameters)[0] : undefined;
+  let first: SyntaxNode | null | undefined = parameters
+    ? getNamedChildren(parameters)[0]
+    : undefined;
   const wrapperType = getOptionalType(first);
   if (first && (wrapperType === 'required_parameter' || wrapperType === 'optional_parameter')) {
     first = first.childForFieldName('pattern');
@@ -280,7 +282,7 @@ export function getFirstParameterName(b: ModelBuilder, functionNode: Node): stri
 /** Converts `@name`, `@a.b` or `@Name(args)`; a decorator call is not recorded as a call fact. */
 export function convertDecorator(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
 ): { fact: DecoratorFact; expr: Expr } {
   const child = node.namedChildren.find((candidate) => getType(candidate) !== 'comment');

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { CallExpr, Expr, Framework, ImportFact } from '../types.js';
 import {
   getNamedChildren,
@@ -14,7 +14,7 @@ import { convertString } from './strings.js';
 type ImportedName = ImportFact['names'][number];
 
 /** Records an ES `import` statement, including TypeScript `import x = require('m')`. */
-export function visitImport(b: ModelBuilder, node: Node): void {
+export function visitImport(b: ModelBuilder, node: SyntaxNode): void {
   let sourceNode = node.childForFieldName('source');
   const names: ImportedName[] = [];
   for (const child of getNamedChildren(node)) {
@@ -34,7 +34,7 @@ export function visitImport(b: ModelBuilder, node: Node): void {
   addImport(b, { module: convertString(b, sourceNode).value, names, range: getRange(b, node) });
 }
 
-function collectClauseNames(b: ModelBuilder, clause: Node, names: ImportedName[]): void {
+function collectClauseNames(b: ModelBuilder, clause: SyntaxNode, names: ImportedName[]): void {
   for (const child of getNamedChildren(clause)) {
     if (getType(child) === 'identifier') {
       names.push({ imported: 'default', local: getShortText(b, child) });
@@ -58,7 +58,7 @@ function collectClauseNames(b: ModelBuilder, clause: Node, names: ImportedName[]
 }
 
 /** Returns a specifier name: an identifier, or a string in `import { "a-b" as c }`. */
-export function getSpecifierName(b: ModelBuilder, node: Node): string {
+export function getSpecifierName(b: ModelBuilder, node: SyntaxNode): string {
   return getType(node) === 'string' ? convertString(b, node).value : getShortText(b, node);
 }
 
@@ -90,7 +90,7 @@ export function recordRequire(b: ModelBuilder, call: CallExpr): void {
  * Adds the names bound by `const x = require('m')`, `const { a, b: c } = require('m')` and
  * `const y = require('m').y` to the import fact of that `require`.
  */
-export function addRequireNames(b: ModelBuilder, nameNode: Node, value: Expr): void {
+export function addRequireNames(b: ModelBuilder, nameNode: SyntaxNode, value: Expr): void {
   let expr = unwrapAwait(value);
   let imported = 'default';
   if (expr.kind === 'member' && expr.object.kind === 'call') {

@@ -1,4 +1,4 @@
-import type { Tree } from 'web-tree-sitter';
+import type { SyntaxTree } from '../../parse/syntax-node.js';
 import type { FileModel, Range } from '../types.js';
 import { createBuilder } from './context.js';
 import { settleHandlers } from './handlers.js';
@@ -9,10 +9,10 @@ import { walkProgram } from './statements.js';
 
 /**
  * Builds the language-neutral model of a JavaScript, TypeScript or TSX file from its syntax
- * tree. The caller still owns `tree` and frees it.
+ * tree. When `tree` is a web-tree-sitter tree, the caller still owns and frees it.
  */
 export function buildJavaScriptModel(
-  tree: Tree,
+  tree: SyntaxTree,
   source: string,
   path: string,
   language: 'javascript' | 'typescript' | 'tsx',

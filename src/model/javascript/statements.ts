@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr } from '../types.js';
 import { visitDeclarator, visitForIn } from './bindings.js';
 import { visitClass } from './classes.js';
@@ -49,7 +49,7 @@ const SKIPPED_TYPES = new Set([
  * Statements are visited here; expressions go to `convertExpression`, which queues function
  * bodies and over-deep subtrees back onto the same stack.
  */
-export function walkProgram(b: ModelBuilder, root: Node): void {
+export function walkProgram(b: ModelBuilder, root: SyntaxNode): void {
   b.stack.push({ node: root, ctx: createRootContext() });
   while (b.stack.length > 0) {
     const item = b.stack.pop()!;
@@ -132,7 +132,7 @@ function visitItem(b: ModelBuilder, item: WalkItem): void {
 }
 
 /** Walks an `if`: its branch is guarded by the condition, its `else` by the negation. */
-function visitIf(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+function visitIf(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const [condition, consequence, alternative] = getNamedChildren(node);
   if (condition) {
     convertExpression(b, condition, ctx, 0);
@@ -151,7 +151,7 @@ function visitIf(b: ModelBuilder, node: Node, ctx: WalkContext): void {
  * `CatchFact`, so a call's `tryIds` name the clauses that handle its errors. A try/finally block
  * gets an id of its own.
  */
-function visitTry(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+function visitTry(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const body = node.childForFieldName('body');
   const handler = node.childForFieldName('handler');
   const finalizer = node.childForFieldName('finalizer');
@@ -180,7 +180,7 @@ function visitTry(b: ModelBuilder, node: Node, ctx: WalkContext): void {
   }
 }
 
-function visitReturn(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+function visitReturn(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const argument = getNamedChildren(node)[0];
   const value = argument ? convertExpression(b, argument, ctx, 0) : null;
   addReturnSite(b, ctx.functionId, value, node, ctx);
@@ -190,7 +190,7 @@ function addReturnSite(
   b: ModelBuilder,
   functionId: number,
   body: Expr | null,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
 ): void {
   b.returnSites.push({
@@ -202,7 +202,7 @@ function addReturnSite(
   });
 }
 
-function visitThrow(b: ModelBuilder, node: Node, ctx: WalkContext): void {
+function visitThrow(b: ModelBuilder, node: SyntaxNode, ctx: WalkContext): void {
   const argument = getNamedChildren(node)[0];
   if (!argument) {
     return;

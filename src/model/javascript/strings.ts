@@ -1,7 +1,6 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr, StringExpr, TemplateExpr } from '../types.js';
 import {
-  getEndIndex,
   getRange,
   getText,
   getType,
@@ -32,9 +31,9 @@ const ESCAPE = /\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\
  * Converts a `string` node to its decoded value, read from the source between the quotes so
  * that no child nodes are created.
  */
-export function convertString(b: ModelBuilder, node: Node): StringExpr {
+export function convertString(b: ModelBuilder, node: SyntaxNode): StringExpr {
   const start = node.startIndex + 1;
-  const end = Math.max(start, getEndIndex(b, node) - 1);
+  const end = Math.max(start, node.endIndex - 1);
   const raw = b.source.slice(start, Math.min(end, start + MAX_STRING_VALUE * 2));
   const value = raw.includes('\\') ? raw.replace(ESCAPE, decodeEscape) : raw;
   return {
@@ -51,7 +50,7 @@ export function convertString(b: ModelBuilder, node: Node): StringExpr {
  */
 export function convertTemplateString(
   b: ModelBuilder,
-  node: Node,
+  node: SyntaxNode,
   ctx: WalkContext,
   depth: number,
 ): StringExpr | TemplateExpr {
@@ -76,7 +75,7 @@ export function convertTemplateString(
   return { kind: 'template', operation: 'template', literal, parts, range, text };
 }
 
-function decodePiece(b: ModelBuilder, node: Node): string {
+function decodePiece(b: ModelBuilder, node: SyntaxNode): string {
   const start = node.startIndex;
   const raw = b.source.slice(start, Math.min(node.endIndex, start + MAX_STRING_VALUE));
   return getType(node) === 'escape_sequence' ? decodeEscape(raw) : raw;
@@ -107,7 +106,11 @@ export function decodeEscape(raw: string): string {
  * Builds the `concat` template of `+` operands, or null when no operand is a string. Strings
  * join the literal; templates and earlier concatenations are merged in; other values are parts.
  */
-export function buildConcat(b: ModelBuilder, node: Node, operands: Expr[]): TemplateExpr | null {
+export function buildConcat(
+  b: ModelBuilder,
+  node: SyntaxNode,
+  operands: Expr[],
+): TemplateExpr | null {
   if (!operands.some(isStringLike)) {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr, OtherExpr, Range } from '../types.js';
 import { convertExpr, describeNode, getCodeChildren } from './expressions.js';
 import { getPlainPath } from './paths.js';
@@ -18,9 +18,9 @@ const TARGET_LISTS = new Set([
  * Records `a = b`, `a: T = b` and chained `a = b = c`: names become bindings, attributes and
  * subscripts become property assignments.
  */
-export function convertAssignment(state: BuildState, node: Node): void {
-  const targets: Node[] = [];
-  let current: Node | null = node;
+export function convertAssignment(state: BuildState, node: SyntaxNode): void {
+  const targets: SyntaxNode[] = [];
+  let current: SyntaxNode | null = node;
   while (current?.type === 'assignment') {
     const left = current.childForFieldName('left');
     if (left) {
@@ -44,7 +44,7 @@ export function convertAssignment(state: BuildState, node: Node): void {
  * Records `x += y`. With a string on either side it binds `x` to a concatenation of both, so a
  * secret appended to a message stays visible. Other operators give an `other` of both sides.
  */
-export function convertAugmentedAssignment(state: BuildState, node: Node): void {
+export function convertAugmentedAssignment(state: BuildState, node: SyntaxNode): void {
   const leftNode = node.childForFieldName('left');
   const rightNode = node.childForFieldName('right');
   if (!leftNode || !rightNode) {
@@ -71,8 +71,13 @@ export function convertAugmentedAssignment(state: BuildState, node: Node): void 
  * Binds one assignment target to `value`. A tuple target binds each name to the matching item
  * of a literal of the same length, or else to `value[i]`. A starred name gets an `other` of all.
  */
-export function assignTarget(state: BuildState, target: Node, value: Expr, range: Range): void {
-  const pending: { target: Node; value: Expr }[] = [{ target, value }];
+export function assignTarget(
+  state: BuildState,
+  target: SyntaxNode,
+  value: Expr,
+  range: Range,
+): void {
+  const pending: { target: SyntaxNode; value: Expr }[] = [{ target, value }];
   while (pending.length > 0) {
     const item = pending.pop();
     if (!item) {
@@ -102,7 +107,7 @@ export function assignTarget(state: BuildState, target: Node, value: Expr, range
   }
 }
 
-function unpackTargets(targets: Node[], value: Expr): { target: Node; value: Expr }[] {
+function unpackTargets(targets: SyntaxNode[], value: Expr): { target: SyntaxNode; value: Expr }[] {
   const hasStar = targets.some((target) => target.type === 'list_splat_pattern');
   const items =
     value.kind === 'array' && !hasStar && value.items.length === targets.length
@@ -124,7 +129,7 @@ function wrapOther(syntax: string, value: Expr): OtherExpr {
   return { kind: 'other', syntax, children: [value], range: value.range, text: value.text };
 }
 
-function bindName(state: BuildState, target: Node, value: Expr, range: Range): void {
+function bindName(state: BuildState, target: SyntaxNode, value: Expr, range: Range): void {
   const name = state.source.text.slice(target.startIndex, target.endIndex);
   const scope = state.scope;
   nameAnonymousFunction(state, value, name);
@@ -156,7 +161,7 @@ function bindName(state: BuildState, target: Node, value: Expr, range: Range): v
   state.bindings.push({ name, value, range, functionId: scope.functionId });
 }
 
-function assignProperty(state: BuildState, target: Node, value: Expr, range: Range): void {
+function assignProperty(state: BuildState, target: SyntaxNode, value: Expr, range: Range): void {
   const targetExpr = convertExpr(state, target);
   const targetPath = getPlainPath(targetExpr);
   if (value.kind === 'call' && targetPath !== null) {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type {
   Argument,
   CallExpr,
@@ -54,7 +54,7 @@ interface Span {
  * Converts an expression node into the model's `Expr`, recording every call, lambda and walrus
  * binding inside it under the current scope of `state`.
  */
-export function convertExpr(state: BuildState, node: Node, depth = 0): Expr {
+export function convertExpr(state: BuildState, node: SyntaxNode, depth = 0): Expr {
   let current = node;
   let type = current.type;
   // Parentheses are unwrapped in a loop, so `((((x))))` costs no depth.
@@ -125,8 +125,8 @@ export function convertExpr(state: BuildState, node: Node, depth = 0): Expr {
   return convertAsOther(state, current, span, depth, type);
 }
 
-/** Range and text of a node, reading its end offset from WebAssembly once. */
-export function describeNode(state: BuildState, node: Node): Span {
+/** Range and text of a node, reading its end offset once. */
+export function describeNode(state: BuildState, node: SyntaxNode): Span {
   const end = node.endIndex;
   return {
     range: rangeOfNode(state.source, node, end),
@@ -135,8 +135,8 @@ export function describeNode(state: BuildState, node: Node): Span {
 }
 
 /** Named children that are not comments; tree-sitter places comments anywhere. */
-export function getCodeChildren(node: Node): Node[] {
-  const children: Node[] = [];
+export function getCodeChildren(node: SyntaxNode): SyntaxNode[] {
+  const children: SyntaxNode[] = [];
   for (const child of node.namedChildren) {
     if (child.type !== 'comment') {
       children.push(child);
@@ -146,7 +146,7 @@ export function getCodeChildren(node: Node): Node[] {
 }
 
 /** Converts the arguments of a call: positional, `name=value`, `*args` and `**kwargs`. */
-export function convertArguments(state: BuildState, node: Node, depth: number): Argument[] {
+export function convertArguments(state: BuildState, node: SyntaxNode, depth: number): Argument[] {
   if (node.type === 'generator_expression') {
     return [{ name: null, spread: 'none', value: convertExpr(state, node, depth) }];
   }
@@ -174,7 +174,7 @@ export function convertArguments(state: BuildState, node: Node, depth: number): 
   return args;
 }
 
-function convertAttribute(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertAttribute(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const objectNode = node.childForFieldName('object');
   const propertyNode = node.childForFieldName('attribute');
   if (!objectNode || !propertyNode) {
@@ -185,7 +185,7 @@ function convertAttribute(state: BuildState, node: Node, span: Span, depth: numb
   return { kind: 'member', object, property, ...span };
 }
 
-function convertSubscript(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertSubscript(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const valueNode = node.childForFieldName('value');
   const indexNodes = node.childrenForFieldName('subscript');
   if (!valueNode || indexNodes.length === 0) {
@@ -201,7 +201,7 @@ function convertSubscript(state: BuildState, node: Node, span: Span, depth: numb
   return { kind: 'index', object, index, key, ...span };
 }
 
-function convertCall(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertCall(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   // The slot is taken before the arguments are converted, so calls stay in source order.
   const slot = state.calls.length;
   state.calls.length += 1;
@@ -295,7 +295,7 @@ function convertNumber(span: Span, type: string): Expr {
   return { kind: 'literal', value, ...span };
 }
 
-function convertDictionary(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertDictionary(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const entries: ObjectEntry[] = [];
   for (const child of node.namedChildren) {
     const type = child.type;
@@ -320,7 +320,7 @@ function convertDictionary(state: BuildState, node: Node, span: Span, depth: num
   return { kind: 'object', entries, ...span };
 }
 
-function convertConditional(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertConditional(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const children = getCodeChildren(node);
   if (children.length !== 3) {
     return convertAsOther(state, node, span, depth);
@@ -332,7 +332,7 @@ function convertConditional(state: BuildState, node: Node, span: Span, depth: nu
   return { kind: 'conditional', test, consequent, alternate, ...span };
 }
 
-function convertBoolean(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertBoolean(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const leftNode = node.childForFieldName('left');
   const rightNode = node.childForFieldName('right');
   const operatorNode = node.childForFieldName('operator');
@@ -345,7 +345,7 @@ function convertBoolean(state: BuildState, node: Node, span: Span, depth: number
   return { kind: 'logical', operator, left, right, ...span };
 }
 
-function convertBinary(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertBinary(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const operator = node.childForFieldName('operator')?.type;
   if (operator === '+') {
     return convertPlusChain(state, node, span, depth);
@@ -367,9 +367,9 @@ function convertBinary(state: BuildState, node: Node, span: Span, depth: number)
  * Converts `a + b + c` as one chain. Python nests it to the left, so the chain is walked in a
  * loop rather than by recursion: a long generated concatenation keeps all of its operands.
  */
-function convertPlusChain(state: BuildState, node: Node, span: Span, depth: number): Expr {
-  const operandNodes: Node[] = [];
-  let current: Node = node;
+function convertPlusChain(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
+  const operandNodes: SyntaxNode[] = [];
+  let current: SyntaxNode = node;
   for (;;) {
     const rightNode = current.childForFieldName('right');
     const leftNode = current.childForFieldName('left');
@@ -399,7 +399,7 @@ function convertPlusChain(state: BuildState, node: Node, span: Span, depth: numb
   return template('concat', built.literal, built.parts, span);
 }
 
-function convertWalrus(state: BuildState, node: Node, span: Span, depth: number): Expr {
+function convertWalrus(state: BuildState, node: SyntaxNode, span: Span, depth: number): Expr {
   const nameNode = node.childForFieldName('name');
   const valueNode = node.childForFieldName('value');
   if (!nameNode || !valueNode) {
@@ -414,7 +414,12 @@ function convertWalrus(state: BuildState, node: Node, span: Span, depth: number)
  * Converts a comprehension into an `other` whose children are the element expression, the
  * iterables and the filters. Each loop variable is bound to an `other` of its iterable.
  */
-function convertComprehension(state: BuildState, node: Node, span: Span, depth: number): OtherExpr {
+function convertComprehension(
+  state: BuildState,
+  node: SyntaxNode,
+  span: Span,
+  depth: number,
+): OtherExpr {
   const children: Expr[] = [];
   for (const child of node.namedChildren) {
     const type = child.type;
@@ -441,13 +446,13 @@ function convertComprehension(state: BuildState, node: Node, span: Span, depth: 
 }
 
 /** Source text of a small node such as a name; callers never pass a statement or a block. */
-export function readNodeText(state: BuildState, node: Node): string {
+export function readNodeText(state: BuildState, node: SyntaxNode): string {
   return state.source.text.slice(node.startIndex, node.endIndex);
 }
 
 function convertAsOther(
   state: BuildState,
-  node: Node,
+  node: SyntaxNode,
   span: Span,
   depth: number,
   syntax = node.type,
@@ -456,11 +461,11 @@ function convertAsOther(
   return { kind: 'other', syntax, children, ...span };
 }
 
-function convertChildren(state: BuildState, node: Node, depth: number): Expr[] {
+function convertChildren(state: BuildState, node: SyntaxNode, depth: number): Expr[] {
   return getCodeChildren(node).map((child) => convertExpr(state, child, depth + 1));
 }
 
-function convertFirstChild(state: BuildState, node: Node, depth: number): Expr {
+function convertFirstChild(state: BuildState, node: SyntaxNode, depth: number): Expr {
   const child = getFirstExpressionChild(node);
   if (!child) {
     return { kind: 'other', syntax: node.type, children: [], ...describeNode(state, node) };
@@ -468,7 +473,7 @@ function convertFirstChild(state: BuildState, node: Node, depth: number): Expr {
   return convertExpr(state, child, depth + 1);
 }
 
-function getFirstExpressionChild(node: Node): Node | null {
+function getFirstExpressionChild(node: SyntaxNode): SyntaxNode | null {
   for (const child of node.namedChildren) {
     if (child.type !== 'comment') {
       return child;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type {
   CallExpr,
   DecoratorFact,
@@ -27,7 +27,10 @@ interface Span {
 }
 
 /** Converts the decorators of a decorated definition, in source order. */
-export function convertDecorators(state: BuildState, decoratorNodes: Node[]): DecoratorRecord[] {
+export function convertDecorators(
+  state: BuildState,
+  decoratorNodes: SyntaxNode[],
+): DecoratorRecord[] {
   return decoratorNodes.map((decoratorNode) => {
     const expressionNode = getCodeChildren(decoratorNode)[0];
     const range = describeNode(state, decoratorNode).range;
@@ -50,7 +53,7 @@ export function convertDecorators(state: BuildState, decoratorNodes: Node[]): De
  */
 export function enterFunction(
   state: BuildState,
-  node: Node,
+  node: SyntaxNode,
   decorators: DecoratorRecord[],
 ): Scope {
   const outer = state.scope;
@@ -88,7 +91,12 @@ export function enterFunction(
 }
 
 /** Records a lambda as a function and converts its body in the lambda's own scope. */
-export function convertLambda(state: BuildState, node: Node, span: Span, depth: number): Expr {
+export function convertLambda(
+  state: BuildState,
+  node: SyntaxNode,
+  span: Span,
+  depth: number,
+): Expr {
   const outer = state.scope;
   const id = state.functions.length + 1;
   const parametersNode = node.childForFieldName('parameters');
@@ -125,7 +133,11 @@ export function convertLambda(state: BuildState, node: Node, span: Span, depth: 
 }
 
 /** Records a class and returns the scope of its body, which runs where the class is defined. */
-export function enterClass(state: BuildState, node: Node, decorators: DecoratorRecord[]): Scope {
+export function enterClass(
+  state: BuildState,
+  node: SyntaxNode,
+  decorators: DecoratorRecord[],
+): Scope {
   const nameNode = node.childForFieldName('name');
   const superclassesNode = node.childForFieldName('superclasses');
   const bases: string[] = [];
@@ -150,7 +162,7 @@ export function enterClass(state: BuildState, node: Node, decorators: DecoratorR
 
 function convertParameters(
   state: BuildState,
-  node: Node,
+  node: SyntaxNode,
   dependencies: CallExpr[],
 ): ParameterFact[] {
   const parameters: ParameterFact[] = [];
@@ -189,8 +201,8 @@ function convertParameters(
 }
 
 /** Finds the identifier that names a parameter, through `*args`, `**kwargs` and annotations. */
-function findParameterName(node: Node): Node | null {
-  let current: Node | null = node;
+function findParameterName(node: SyntaxNode): SyntaxNode | null {
+  let current: SyntaxNode | null = node;
   while (current) {
     const type = current.type;
     if (type === 'identifier') {
@@ -204,7 +216,7 @@ function findParameterName(node: Node): Node | null {
   return null;
 }
 
-function collectPatternNames(state: BuildState, node: Node): string[] {
+function collectPatternNames(state: BuildState, node: SyntaxNode): string[] {
   const names: string[] = [];
   const pending = [node];
   while (pending.length > 0) {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Framework, ImportFact } from '../types.js';
 import { describeNode, getCodeChildren } from './expressions.js';
 import type { BuildState } from './state.js';
@@ -17,7 +17,7 @@ const FRAMEWORK_MODULES: Record<string, Framework> = {
  * statement). For `import a.b` the local name is `a.b`, not the `a` Python binds, so it matches
  * call paths such as `a.b.f()` directly.
  */
-export function convertImport(state: BuildState, node: Node): void {
+export function convertImport(state: BuildState, node: SyntaxNode): void {
   const range = describeNode(state, node).range;
   const text = state.source.text;
   if (node.type === 'import_statement') {
@@ -63,7 +63,7 @@ export function findFrameworks(imports: ImportFact[]): Framework[] {
   return frameworks;
 }
 
-function readImportedName(text: string, node: Node): { imported: string; local: string } {
+function readImportedName(text: string, node: SyntaxNode): { imported: string; local: string } {
   if (node.type === 'aliased_import') {
     const nameNode = node.childForFieldName('name');
     const aliasNode = node.childForFieldName('alias');

@@ -1,4 +1,4 @@
-import type { Tree } from 'web-tree-sitter';
+import type { SyntaxTree } from '../../parse/syntax-node.js';
 import type { FileModel } from '../types.js';
 import { addErrorHandlerCatches, collectErrorHandlers, markRequestHandlers } from './handlers.js';
 import { findFrameworks } from './imports.js';
@@ -19,7 +19,7 @@ import { walkModule } from './statements.js';
  * Builds the language-neutral model of one Python file from its tree-sitter tree. The tree is
  * read once; every later pass works on the facts. `path` is relative to the scanned root.
  */
-export function buildPythonModel(tree: Tree, source: string, path: string): FileModel {
+export function buildPythonModel(tree: SyntaxTree, source: string, path: string): FileModel {
   const state = createBuildState(createSourceIndex(source), path);
   walkModule(state, tree.rootNode);
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Range } from '../types.js';
 
 /** Maximum length of the source text kept on an expression or a guard. */
@@ -36,7 +36,7 @@ export function countLines(index: SourceIndex): number {
  * looked up in the line table, which saves one call into WebAssembly per node. web-tree-sitter
  * parses JavaScript strings as UTF-16, so offsets and columns are UTF-16 code units.
  */
-export function rangeOfNode(index: SourceIndex, node: Node, endIndex = node.endIndex): Range {
+export function rangeOfNode(index: SourceIndex, node: SyntaxNode, endIndex = node.endIndex): Range {
   const start = node.startPosition;
   const endRow = findRow(index, endIndex, start.row);
   return {
@@ -48,7 +48,7 @@ export function rangeOfNode(index: SourceIndex, node: Node, endIndex = node.endI
 }
 
 /** Range of the first line of `node` only, for anonymous functions. */
-export function firstLineRange(index: SourceIndex, node: Node): Range {
+export function firstLineRange(index: SourceIndex, node: SyntaxNode): Range {
   const range = rangeOfNode(index, node);
   if (range.endLine === range.startLine) {
     return range;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr } from '../types.js';
 import { assignTarget, convertAssignment, convertAugmentedAssignment } from './bindings.js';
 import { convertExpr, describeNode, getCodeChildren, readNodeText } from './expressions.js';
@@ -35,7 +35,7 @@ const SKIPPED = new Set([
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
 interface WorkItem {
-  node: Node;
+  node: SyntaxNode;
   scope: Scope;
 }
 
@@ -43,7 +43,7 @@ interface WorkItem {
  * Walks every statement of the module with an explicit stack, so nesting depth costs heap rather
  * than call stack. Children are pushed in reverse so statements are visited in source order.
  */
-export function walkModule(state: BuildState, root: Node): void {
+export function walkModule(state: BuildState, root: SyntaxNode): void {
   const stack: WorkItem[] = [{ node: root, scope: state.scope }];
   while (stack.length > 0) {
     const item = stack.pop();
@@ -59,7 +59,7 @@ export function walkModule(state: BuildState, root: Node): void {
 }
 
 /** Records the facts of one statement and returns the nested statements to visit next. */
-function visitStatement(state: BuildState, node: Node): WorkItem[] {
+function visitStatement(state: BuildState, node: SyntaxNode): WorkItem[] {
   const scope = state.scope;
   const type = node.type;
   if (CONTAINERS.has(type)) {
@@ -113,7 +113,7 @@ function visitStatement(state: BuildState, node: Node): WorkItem[] {
   return [];
 }
 
-function visitExpressionStatement(state: BuildState, node: Node): void {
+function visitExpressionStatement(state: BuildState, node: SyntaxNode): void {
   for (const child of getCodeChildren(node)) {
     const type = child.type;
     if (type === 'assignment') {
@@ -127,7 +127,7 @@ function visitExpressionStatement(state: BuildState, node: Node): void {
 }
 
 /** Returns true for a bare string statement, which contains no call and is often a docstring. */
-function isDocstring(state: BuildState, node: Node): boolean {
+function isDocstring(state: BuildState, node: SyntaxNode): boolean {
   const first = state.source.text.charCodeAt(node.startIndex);
   const isQuote = first === 34 || first === 39;
   return isQuote && (node.type === 'string' || node.type === 'concatenated_string');
@@ -137,7 +137,7 @@ function isDocstring(state: BuildState, node: Node): boolean {
  * Visits `if`/`elif`/`else`. A branch is guarded by its own test and by the negation of every
  * test before it, innermost first: the `else` of `if a: ... elif b: ...` has `not b`, `not a`.
  */
-function visitIf(state: BuildState, node: Node): WorkItem[] {
+function visitIf(state: BuildState, node: SyntaxNode): WorkItem[] {
   const scope = state.scope;
   const work: WorkItem[] = [];
   const negated: string[] = [];
@@ -172,12 +172,12 @@ function visitIf(state: BuildState, node: Node): WorkItem[] {
 }
 
 /** Converts a condition for the calls in it and returns its text for guards. */
-function readCondition(state: BuildState, node: Node): string {
+function readCondition(state: BuildState, node: SyntaxNode): string {
   convertExpr(state, node);
   return sliceText(state.source, node.startIndex, node.endIndex);
 }
 
-function visitFor(state: BuildState, node: Node): WorkItem[] {
+function visitFor(state: BuildState, node: SyntaxNode): WorkItem[] {
   const scope = state.scope;
   const leftNode = node.childForFieldName('left');
   const rightNode = node.childForFieldName('right');
@@ -197,7 +197,7 @@ function visitFor(state: BuildState, node: Node): WorkItem[] {
   return collectBodies(node, scope, ['body', 'alternative']);
 }
 
-function visitWhile(state: BuildState, node: Node): WorkItem[] {
+function visitWhile(state: BuildState, node: SyntaxNode): WorkItem[] {
   const conditionNode = node.childForFieldName('condition');
   if (conditionNode) {
     convertExpr(state, conditionNode);
@@ -205,7 +205,7 @@ function visitWhile(state: BuildState, node: Node): WorkItem[] {
   return collectBodies(node, state.scope, ['body', 'alternative']);
 }
 
-function visitWith(state: BuildState, node: Node): WorkItem[] {
+function visitWith(state: BuildState, node: SyntaxNode): WorkItem[] {
   for (const clause of getCodeChildren(node)) {
     if (clause.type !== 'with_clause') {
       continue;
@@ -237,7 +237,7 @@ function visitWith(state: BuildState, node: Node): WorkItem[] {
  * Visits `try`. The body runs inside the try block. Each `except` clause becomes a catch, and its
  * body runs with that catch id. The `else` and `finally` blocks run outside both.
  */
-function visitTry(state: BuildState, node: Node): WorkItem[] {
+function visitTry(state: BuildState, node: SyntaxNode): WorkItem[] {
   const scope = state.scope;
   const tryId = state.nextBlockId;
   state.nextBlockId += 1;
@@ -259,11 +259,11 @@ function visitTry(state: BuildState, node: Node): WorkItem[] {
   return work;
 }
 
-function visitExcept(state: BuildState, node: Node, tryId: number): WorkItem | null {
+function visitExcept(state: BuildState, node: SyntaxNode, tryId: number): WorkItem | null {
   const scope = state.scope;
   const id = state.nextBlockId;
   state.nextBlockId += 1;
-  let body: Node | null = null;
+  let body: SyntaxNode | null = null;
   let types: string[] = [];
   let binding: string | null = null;
   for (const child of getCodeChildren(node)) {
@@ -293,7 +293,7 @@ function visitExcept(state: BuildState, node: Node, tryId: number): WorkItem | n
   return body ? { node: body, scope: { ...scope, catchId: id } } : null;
 }
 
-function readExceptionTypes(state: BuildState, node: Node): string[] {
+function readExceptionTypes(state: BuildState, node: SyntaxNode): string[] {
   const type = node.type;
   const items =
     type === 'tuple' || type === 'parenthesized_expression' ? getCodeChildren(node) : [node];
@@ -303,8 +303,8 @@ function readExceptionTypes(state: BuildState, node: Node): string[] {
   });
 }
 
-function visitDecorated(state: BuildState, node: Node): WorkItem[] {
-  const decoratorNodes: Node[] = [];
+function visitDecorated(state: BuildState, node: SyntaxNode): WorkItem[] {
+  const decoratorNodes: SyntaxNode[] = [];
   for (const child of getCodeChildren(node)) {
     if (child.type === 'decorator') {
       decoratorNodes.push(child);
@@ -317,7 +317,7 @@ function visitDecorated(state: BuildState, node: Node): WorkItem[] {
 
 function visitDefinition(
   state: BuildState,
-  node: Node,
+  node: SyntaxNode,
   decorators: ReturnType<typeof convertDecorators>,
 ): WorkItem[] {
   const body = node.childForFieldName('body');
@@ -328,7 +328,7 @@ function visitDefinition(
   return body ? [{ node: body, scope: bodyScope }] : [];
 }
 
-function visitRaise(state: BuildState, node: Node): WorkItem[] {
+function visitRaise(state: BuildState, node: SyntaxNode): WorkItem[] {
   const causeNode = node.childForFieldName('cause');
   const children = getCodeChildren(node);
   const exception = children.find((child) => child.startIndex !== causeNode?.startIndex) ?? null;
@@ -339,7 +339,7 @@ function visitRaise(state: BuildState, node: Node): WorkItem[] {
   return [];
 }
 
-function convertExit(state: BuildState, node: Node, valueNode: Node | null) {
+function convertExit(state: BuildState, node: SyntaxNode, valueNode: SyntaxNode | null) {
   const scope = state.scope;
   return {
     functionId: scope.functionId,
@@ -350,7 +350,7 @@ function convertExit(state: BuildState, node: Node, valueNode: Node | null) {
   };
 }
 
-function collectBodies(node: Node, scope: Scope, fields: string[]): WorkItem[] {
+function collectBodies(node: SyntaxNode, scope: Scope, fields: string[]): WorkItem[] {
   const work: WorkItem[] = [];
   for (const field of fields) {
     const child = node.childForFieldName(field);

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parse/syntax-node.js';
 import type { Expr, Range, StringExpr, TemplateExpr } from '../types.js';
 import { convertExpr } from './expressions.js';
 import type { BuildState } from './state.js';
@@ -36,7 +36,12 @@ interface Span {
 }
 
 /** Converts a `string` node: a plain literal, or an f-string with its interpolated parts. */
-export function convertString(state: BuildState, node: Node, span: Span, depth: number): Expr {
+export function convertString(
+  state: BuildState,
+  node: SyntaxNode,
+  span: Span,
+  depth: number,
+): Expr {
   const source = state.source.text;
   let prefix = '';
   let literal = '';
@@ -66,7 +71,7 @@ export function convertString(state: BuildState, node: Node, span: Span, depth: 
 /** Converts implicit concatenation (`"a" f"{b}"`): one string, or one f-string template. */
 export function convertConcatenatedString(
   state: BuildState,
-  node: Node,
+  node: SyntaxNode,
   span: Span,
   depth: number,
 ): Expr {
