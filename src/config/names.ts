@@ -651,10 +651,23 @@ export function mergeNames(extra: Partial<NameTables> | undefined): NameTables {
 
 /** Splits an identifier into lower-case words: `resetTokenURL` → reset, token, url. */
 export function splitWords(identifier: string): string[] {
-  return identifier
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word.length > 0)
-    .map((word) => word.toLowerCase());
+  let words = splitCache.get(identifier);
+  if (words === undefined) {
+    words = identifier
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .split(/[^A-Za-z0-9]+/)
+      .filter((word) => word.length > 0)
+      .map((word) => word.toLowerCase());
+    if (splitCache.size >= MAX_CACHED_SPLITS) {
+      splitCache.clear();
+    }
+    splitCache.set(identifier, words);
+  }
+  // A copy, because callers may change the list they get.
+  return words.slice();
 }
+
+/** Rules split the same names many times per file; a bounded cache saves the regex work. */
+const splitCache = new Map<string, string[]>();
+const MAX_CACHED_SPLITS = 20000;

@@ -169,11 +169,26 @@ function isImportedLimiter(path: string, file: FileModel): boolean {
   if (/address|ip$|key/i.test(head)) {
     return false;
   }
-  return file.imports.some(
-    (fact) =>
-      (LIMITER_MODULES.has(fact.module) || LIMITER_MODULES.has(fact.module.split('.')[0]!)) &&
-      fact.names.some((name) => name.local === head),
-  );
+  return getLimiterImports(file).has(head);
+}
+
+const limiterImports = new WeakMap<FileModel, Set<string>>();
+
+/** Local names imported from rate-limiting packages, gathered once per file. */
+function getLimiterImports(file: FileModel): Set<string> {
+  let locals = limiterImports.get(file);
+  if (!locals) {
+    locals = new Set();
+    for (const fact of file.imports) {
+      if (LIMITER_MODULES.has(fact.module) || LIMITER_MODULES.has(fact.module.split('.')[0]!)) {
+        for (const name of fact.names) {
+          locals.add(name.local);
+        }
+      }
+    }
+    limiterImports.set(file, locals);
+  }
+  return locals;
 }
 
 /** True when `name` is bound at module level to a limiter from a package: `new RateLimiterRedis(...)`. */
