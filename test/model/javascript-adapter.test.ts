@@ -75,6 +75,17 @@ const pick = require('lodash').pick;
   assert.deepEqual(model.frameworks, ['express']);
 });
 
+test('imports skip calling a required function', () => {
+  const model = build(`
+var deprecate = require('depd')('express');
+`);
+  assert.deepEqual(
+    model.imports.map((fact) => fact.module),
+    ['depd'],
+  );
+  assert.deepEqual(model.frameworks, []);
+});
+
 test('frameworks from module names and paths', () => {
   const model = build(
     `

@@ -77,6 +77,10 @@ export function recordRequire(b: ModelBuilder, call: CallExpr): void {
   if (call.isNew || (call.calleePath !== 'require' && call.calleePath !== 'import')) {
     return;
   }
+  // `require('depd')('express')` calls what `require` returned; only the inner call imports.
+  if (call.callee.kind === 'call') {
+    return;
+  }
   const module = getStringValue(call.arguments[0]?.value);
   if (module === null) {
     return;
