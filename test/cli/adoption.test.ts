@@ -99,7 +99,8 @@ test('adoption with a baseline', (t) => {
   assert.equal(first.report.summary.findings, 2);
   const baselineRun = runCli(['baseline', '.', '--rules', ruleId], { cwd: root });
   assert.equal(baselineRun.status, 0, baselineRun.stderr);
-  assert.equal(baselineRun.stderr, 'soc2lint: wrote 2 findings to .soc2lint-baseline.json.\n');
+  const baselineFile = path.join(fs.realpathSync(root), '.soc2lint-baseline.json');
+  assert.equal(baselineRun.stderr, `soc2lint: wrote 2 findings to ${baselineFile}.\n`);
   const baseline = JSON.parse(fs.readFileSync(path.join(root, '.soc2lint-baseline.json'), 'utf8'));
   const entries = baseline.findings as { ruleId: string; path: string }[];
   assert.deepEqual(
