@@ -287,6 +287,7 @@ export const DEFAULT_NAMES: NameTables = {
     'type',
     'types',
     'kind',
+    'exp',
     'expiry',
     'expires',
     'expiration',
