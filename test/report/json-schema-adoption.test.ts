@@ -49,3 +49,32 @@ test('json report with a baseline matches the schema', () => {
   assert.equal(report.baseline.matched, 1);
   assert.equal(validate(report), '');
 });
+
+test('json report of every rule matches the schema', () => {
+  const root = makeProject({
+    'app.py': [
+      'import logging',
+      'import os',
+      'from flask import Flask, jsonify, request',
+      'app = Flask(__name__)',
+      'logger = logging.getLogger(__name__)',
+      '@app.route("/login", methods=["POST"])',
+      'def login():',
+      '    password = request.form["password"]',
+      '    logger.info(f"login attempt with {password}")',
+      '    return jsonify(ok=True)',
+      '@app.route("/healthz")',
+      'def health():',
+      '    return jsonify(env=dict(os.environ))',
+      '',
+    ].join('\n'),
+    'requirements.txt': 'flask==3.0.0\n',
+  });
+  const run = runCli(['scan', root, '--format', 'json']);
+  const report = JSON.parse(run.stdout);
+  const rules = new Set(report.findings.map((finding: { ruleId: string }) => finding.ruleId));
+  for (const ruleId of ['CC7.1.2', 'CC7.2.2', 'CC7.5.1', 'CC7.5.2']) {
+    assert.ok(rules.has(ruleId), `a ${ruleId} finding in ${[...rules].join(', ')}`);
+  }
+  assert.equal(validate(report), '');
+});
