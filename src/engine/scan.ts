@@ -184,6 +184,9 @@ export function selectRules(config: Config, only?: string[], excluded?: string[]
   if (only !== undefined && only.length === 0) {
     throw new ConfigError('--rules: no rule given. Name rule ids or names, separated by commas.');
   }
+  if (excluded !== undefined && excluded.length === 0) {
+    throw new ConfigError('--exclude-rules: no rule given. Name rule ids or names, separated by commas.');
+  }
   const onlyIds = only ? new Set(only.map((key) => resolve(key, '--rules').id)) : null;
   const excludedIds = new Set((excluded ?? []).map((key) => resolve(key, '--exclude-rules').id));
 

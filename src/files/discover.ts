@@ -125,6 +125,15 @@ export function discoverFiles(root: string, options: DiscoverOptions): Discovery
     entries.sort((left, right) => (left.name < right.name ? 1 : -1));
     for (const entry of entries) {
       const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      // Node.js decodes names as UTF-8; a name that is not valid UTF-8 cannot be opened again.
+      if (entry.name.includes('\uFFFD')) {
+        notes.push({
+          path: relative,
+          kind: 'unreadable',
+          reason: 'the file name is not valid UTF-8, so it cannot be opened; rename it',
+        });
+        continue;
+      }
       const absolute = path.join(absoluteDir, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();

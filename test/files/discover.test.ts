@@ -108,3 +108,13 @@ test('discovery names a symbolic link loop', () => {
   assert.equal(reasons['loop1'], 'symbolic link loop');
   assert.equal(reasons['loop2'], 'symbolic link loop');
 });
+
+test('discovery reports a file name that is not UTF-8', () => {
+  const root = makeProject({ 'ok.py': '' });
+  fs.writeFileSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.py')]), 'x = 1\n');
+  const discovery = discoverFiles(root, OPTIONS);
+  assert.deepEqual(discovery.files.map((file) => file.path), ['ok.py']);
+  assert.equal(discovery.notes.length, 1);
+  assert.equal(discovery.notes[0]!.kind, 'unreadable');
+  assert.match(discovery.notes[0]!.reason, /not valid UTF-8/);
+});
