@@ -120,13 +120,15 @@ function readSource(file: SourceFile, analysis: FileAnalysis, maxFileSize: numbe
     });
     return null;
   }
-  if (buffer.includes(0)) {
+  // Editors on Windows save UTF-16 with a byte order mark; its NUL bytes are not binary data.
+  const encoding = getUtf16Encoding(buffer);
+  if (encoding === null && buffer.includes(0)) {
     analysis.notes.push({ path: file.path, kind: 'skipped', reason: 'binary file (contains NUL bytes)' });
     return null;
   }
 
-  // Invalid UTF-8 sequences become U+FFFD, so the rest of the file is still analyzed.
-  let source = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+  // Invalid sequences become U+FFFD, so the rest of the file is still analyzed.
+  let source = new TextDecoder(encoding ?? 'utf-8', { fatal: false }).decode(buffer);
   if (source.charCodeAt(0) === 0xfeff) {
     source = source.slice(1);
   }
@@ -137,6 +139,17 @@ function readSource(file: SourceFile, analysis: FileAnalysis, maxFileSize: numbe
     return null;
   }
   return source;
+}
+
+/** Returns the UTF-16 encoding a byte order mark names, or null for any other text. */
+function getUtf16Encoding(buffer: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) {
+    return 'utf-16le';
+  }
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
+    return 'utf-16be';
+  }
+  return null;
 }
 
 const prefilterCache = new WeakMap<AnalysisSettings, RegExp[] | null>();

@@ -118,7 +118,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       findings,
       notes,
       stats: {
-        files: sources.length,
+        // Files read and analyzed; skipped and unreadable ones are in the notes instead.
+        files: analyses.filter((analysis) => !analysis.notes.some(isSkipNote)).length,
         lines: analyses.reduce((sum, analysis) => sum + analysis.lines, 0),
         bytes: analyses.reduce((sum, analysis) => sum + analysis.bytes, 0),
         durationMs: Math.round(performance.now() - started),
@@ -394,4 +395,8 @@ function compareFindings(left: Finding, right: Finding): number {
     left.range.startColumn - right.range.startColumn ||
     left.ruleId.localeCompare(right.ruleId)
   );
+}
+
+function isSkipNote(note: ScanNote): boolean {
+  return note.kind === 'skipped' || note.kind === 'unreadable';
 }
