@@ -437,8 +437,14 @@ function findCallSignals(fact: CallFact, names: NameTables): SecuritySignal[] {
  */
 function collectDenials(file: FileModel, names: NameTables): Denial[] {
   const denials: Denial[] = [];
+  const translators = new Set(
+    file.functions.filter((fn) => fn.isErrorHandler || isExceptionHandlerName(fn.name)).map((fn) => fn.id),
+  );
   for (const response of file.responses) {
     if (response.status !== 401 && response.status !== 403) {
+      continue;
+    }
+    if (translators.has(response.functionId)) {
       continue;
     }
     const call = findCallAt(file, response.range);
@@ -457,7 +463,9 @@ function collectDenials(file: FileModel, names: NameTables): Denial[] {
   }
 
   for (const fact of file.calls) {
-    if (denials.some((denial) => overlaps(denial.range, fact.range))) {
+    // Skip: an exception handler that maps Django's `PermissionDenied` to DRF's translates a
+    // denial made elsewhere; it denies nothing itself.
+    if (translators.has(fact.functionId) || denials.some((denial) => overlaps(denial.range, fact.range))) {
       continue;
     }
     const denial = getCallDenial(fact, names);
@@ -638,4 +646,14 @@ function comparePositions(lineA: number, columnA: number, lineB: number, columnB
 function shorten(text: string): string {
   const line = text.replace(/\s+/g, ' ');
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+/** True for names of exception handlers: `custom_exception_handler`, `handleError`, `errorHandler`. */
+function isExceptionHandlerName(name: string | null): boolean {
+  if (name === null) {
+    return false;
+  }
+  const words = splitWords(name);
+  const handles = words.includes('handler') || words.includes('handle');
+  return handles && (words.includes('exception') || words.includes('error') || words.includes('exc'));
 }
