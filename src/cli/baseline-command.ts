@@ -3,19 +3,13 @@ import path from 'node:path';
 import { createBaseline, DEFAULT_BASELINE_FILE, formatBaseline } from '../baseline/baseline.js';
 import { resolveScanRoot, scan } from '../engine/scan.js';
 import { isSuppressionProblem } from '../suppressions/suppression-rule.js';
+import { EXIT_ERROR } from './exit-codes.js';
 import { checkOutputWritable } from './scan-command.js';
+import { toScanOptions, type CommonScanFlags } from './scan-options.js';
 
 /** Options of `soc2lint baseline`; the scan options mean the same as for `soc2lint scan`. */
-export interface BaselineCommandOptions {
+export interface BaselineCommandOptions extends CommonScanFlags {
   output?: string;
-  rules?: string[];
-  excludeRules?: string[];
-  config?: string;
-  exceptions?: string;
-  maxFileSize?: number;
-  jobs?: number;
-  advisoryDb?: string;
-  online?: boolean;
 }
 
 /**
@@ -30,17 +24,14 @@ export async function runBaseline(
   const output = options.output ?? path.join(resolveScanRoot(paths), DEFAULT_BASELINE_FILE);
   checkOutputWritable(output);
 
-  const { result } = await scan({
-    paths,
-    configFile: options.config ?? null,
-    rules: options.rules,
-    excludeRules: options.excludeRules,
-    maxFileSize: options.maxFileSize,
-    jobs: options.jobs,
-    advisoryDb: options.advisoryDb ? path.resolve(options.advisoryDb) : undefined,
-    online: options.online,
-    exceptionsFile: options.exceptions,
-  });
+  const { result } = await scan(toScanOptions(paths, options));
+  // A baseline written without the advisories the user asked for would hide their findings later.
+  for (const failure of result.failures) {
+    process.stderr.write(`error: ${failure}\n`);
+  }
+  if (result.failures.length > 0) {
+    return EXIT_ERROR;
+  }
   const baseline = createBaseline(result.findings);
   fs.writeFileSync(output, formatBaseline(baseline));
 

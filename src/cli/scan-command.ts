@@ -9,24 +9,17 @@ import { formatText } from '../report/text.js';
 import { SEVERITIES, type RuleMeta, type Severity } from '../rules/types.js';
 import { isSuppressionProblem, SUPPRESSION_RULE } from '../suppressions/suppression-rule.js';
 import { EXIT_ERROR } from './exit-codes.js';
+import { toScanOptions, type CommonScanFlags } from './scan-options.js';
 import { readRulePage } from './catalogue.js';
 import { describeScope, narrowResult, prepareScope } from './scan-scope.js';
 import { TOOL_VERSION } from './version.js';
 
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends CommonScanFlags {
   format: 'text' | 'json' | 'sarif';
   output?: string;
   failOn?: Severity;
-  rules?: string[];
-  excludeRules?: string[];
-  config?: string;
-  maxFileSize?: number;
-  jobs?: number;
-  advisoryDb?: string;
-  online?: boolean;
   progress: boolean;
   color: boolean;
-  exceptions?: string;
   reportUnusedSuppressions?: boolean;
   omitSuppressed?: boolean;
   baseline?: string;
@@ -54,16 +47,8 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
   let outcome;
   try {
     outcome = await scan({
-      paths,
-      configFile: options.config ?? null,
-      rules: options.rules,
-      excludeRules: options.excludeRules,
-      maxFileSize: options.maxFileSize,
-      jobs: options.jobs,
-      advisoryDb: options.advisoryDb ? path.resolve(options.advisoryDb) : undefined,
-      online: options.online,
+      ...toScanOptions(paths, options),
       onProgress: progress.update,
-      exceptionsFile: options.exceptions,
       reportUnusedSuppressions: options.reportUnusedSuppressions,
       onlyPaths: scope.onlyPaths,
     });

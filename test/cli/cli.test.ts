@@ -204,3 +204,11 @@ test('cli explain the suppression rule', () => {
     assert.match(run.stdout, /^# SOC2LINT\.suppression suppression-comments\n/);
   }
 });
+
+test('cli baseline fails when advisories cannot be read', () => {
+  const root = makeProject({ 'a.py': 'x = 1\n', 'advisories/README.txt': 'no records here\n' });
+  const run = runCli(['baseline', root, '--advisory-db', path.join(root, 'advisories')]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /^error: /m);
+  assert.equal(fs.existsSync(path.join(root, '.soc2lint-baseline.json')), false);
+});
