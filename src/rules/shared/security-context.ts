@@ -464,7 +464,7 @@ function collectDenials(file: FileModel, names: NameTables): Denial[] {
 
   for (const fact of file.calls) {
     // Skip: an exception handler that maps Django's `PermissionDenied` to DRF's translates a
-    // denial made elsewhere; it denies nothing itself.
+    // denial made elsewhere, so it denies nothing itself.
     if (translators.has(fact.functionId) || denials.some((denial) => overlaps(denial.range, fact.range))) {
       continue;
     }
