@@ -190,7 +190,18 @@ export function walkFlow(
   }
 }
 
-/** The dotted path of a name or property chain (`req.body.password`), or null. */
+/** Returns the last name of a name or property access: `password` for `req.body.password`. */
+export function getLastName(expr: Expr): string | null {
+  if (expr.kind === 'identifier') {
+    return expr.name;
+  }
+  if (expr.kind === 'member') {
+    return expr.property;
+  }
+  return null;
+}
+
+/** Returns the dotted path of a name or property chain (`req.body.password`), or null. */
 export function getExprPath(expr: Expr): string | null {
   const parts: string[] = [];
   let current: Expr = expr;

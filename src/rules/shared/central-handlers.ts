@@ -1,3 +1,4 @@
+import { getLastName } from '../../model/flow.js';
 import { splitWords, type NameTables } from '../../config/names.js';
 import type { Argument, CallFact, FileModel, FunctionFact, Language } from '../../model/types.js';
 import { getLoggingIndex, type LoggingIndex } from './log-calls.js';
@@ -119,7 +120,7 @@ function readHandledTypes(args: Argument[]): Omit<CentralHandler, 'family' | 'lo
       statuses.push(value.value);
       continue;
     }
-    const name = value.kind === 'identifier' ? value.name : value.kind === 'member' ? value.property : null;
+    const name = getLastName(value);
     if (name === null) {
       continue;
     }

@@ -1,3 +1,4 @@
+import { getLastName } from '../../model/flow.js';
 import { splitWords, type NameTables } from '../../config/names.js';
 import type {
   CallExpr,
@@ -238,11 +239,11 @@ export function getDenialStatus(expr: Expr): 401 | 403 | null {
   if (expr.kind === 'string' && (expr.value === '401' || expr.value === '403')) {
     return expr.value === '401' ? 401 : 403;
   }
-  const name = expr.kind === 'member' ? expr.property : expr.kind === 'identifier' ? expr.name : null;
+  const name = getLastName(expr);
   return name === null ? null : (STATUS_CONSTANTS[name.toUpperCase()] ?? null);
 }
 
-/** The status an exception class stands for: `Unauthorized` is 401, `PermissionDenied` 403. */
+/** Returns the status an exception class signals: `Unauthorized` is 401, `PermissionDenied` 403. */
 export function getExceptionStatus(className: string): 401 | 403 {
   const words = splitWords(className);
   const isAuthentication = words.some(
@@ -596,7 +597,7 @@ function getCalleeName(call: CallExpr): string {
   return call.callee.kind === 'member' ? call.callee.property : '';
 }
 
-/** The call as written, on one line and shortened: `abort(403)`, `res.status(401).json({…})`. */
+/** Returns the call as written, on one line and shortened: `abort(403)`, `res.status(401).json({…})`. */
 function getCallLabel(call: CallExpr): string {
   const text = call.text.replace(/\s+/g, ' ');
   return text.length <= 50 ? text : `${text.slice(0, 49)}…`;

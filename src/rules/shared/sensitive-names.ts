@@ -1,3 +1,4 @@
+import { getLastName } from '../../model/flow.js';
 import { splitWords, type NameTables } from '../../config/names.js';
 import type { CallExpr } from '../../model/types.js';
 
@@ -148,11 +149,9 @@ function containsWords(words: string[], entry: string[]): boolean {
 
 /** Returns the last name of a callee: `sha256` for `hashlib.sha256`, `digest` for `h.update(x).digest`. */
 export function getCalleeName(call: CallExpr): string | null {
-  if (call.callee.kind === 'member') {
-    return call.callee.property;
-  }
-  if (call.callee.kind === 'identifier') {
-    return call.callee.name;
+  const name = getLastName(call.callee);
+  if (name !== null) {
+    return name;
   }
   if (call.calleePath) {
     return call.calleePath.slice(call.calleePath.lastIndexOf('.') + 1);
