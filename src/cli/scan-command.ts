@@ -58,7 +58,7 @@ export async function runScan(paths: string[], options: ScanCommandOptions): Pro
   const { rules, config } = outcome;
   const result = narrowResult(outcome.result, scope, options);
 
-  // A pre-commit scan with no staged source files has nothing to say.
+  // A pre-commit scan with no staged source files has nothing to report.
   if (result.stats.files === 0 && result.findings.length === 0 && !scope.onlyPaths) {
     const skipped = result.notes.length > 0 ? '; every file found was skipped (see the notes)' : '';
     process.stderr.write(

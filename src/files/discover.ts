@@ -93,7 +93,7 @@ interface IgnoreScope {
 
 /**
  * Walks `root` and returns the files to scan. Honors .gitignore files at every level and the
- * configured patterns, skips the default folders, and follows a symbolic link only when it
+ * configured patterns, and skips the default folders. A symbolic link is followed only when it
  * resolves inside the root to a folder not yet visited, so links out of the root and link loops
  * are never followed. The walk uses an explicit stack, so deep trees cannot overflow it.
  */

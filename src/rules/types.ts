@@ -69,8 +69,8 @@ export interface RuleContext {
 }
 
 /**
- * A rule. `check` runs once per source file (in a worker); `summarize` extracts the small part of
- * a file model the project check needs, because whole models do not leave the worker;
+ * A rule. `check` runs once per source file, in a worker. `summarize` extracts the small part of
+ * a file model the project check needs, because whole models do not leave the worker.
  * `checkProject` runs once per scan with those summaries and the project inputs (CI files,
  * manifests, lockfiles).
  */

@@ -102,8 +102,14 @@ function isInRange(range: OsvRange, version: string, compare: Compare): boolean 
 
 // `introduced: "0"` means "from the first version", so it sorts before every other version.
 function compareEventVersions(compare: Compare, a: string, b: string): number {
-  if (a === '0' || b === '0') {
-    return a === b ? 0 : a === '0' ? -1 : 1;
+  if (a === b) {
+    return 0;
+  }
+  if (a === '0') {
+    return -1;
+  }
+  if (b === '0') {
+    return 1;
   }
   return safeCompare(compare, a, b);
 }

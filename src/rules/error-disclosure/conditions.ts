@@ -80,7 +80,7 @@ export function isClientErrorCondition(
   return readClientCheck(condition, extraTypes, status) === 'client';
 }
 
-/** Whether a condition checks for a client error (`client`), its negation (`negated`), or neither. */
+/** Classifies a condition as a client-error check (`client`), its negation (`negated`), or neither. */
 function readClientCheck(
   condition: string,
   extraTypes: ReadonlySet<string>,
